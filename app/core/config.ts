@@ -1,0 +1,149 @@
+/**
+ * The one reader of the environment. Every other module receives a `Config`,
+ * so it can be built from a plain object in tests.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ * loadConfig({ PORT: 'abc' }); // throws ConfigError: "PORT must be an integer from 1 to 65535 (got "abc")"
+ */
+
+export type NodeEnv = 'production' | 'development' | 'test';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly port: number;
+  readonly nodeEnv: NodeEnv;
+  readonly isProduction: boolean;
+  /** Deployment stage, as the original's task definition set it (`dev`, `prod`); informational. */
+  readonly environment: string;
+  readonly logLevel: LogLevel;
+  readonly tableName: string;
+  readonly region: string;
+  /** Set for DynamoDB Local, dynalite or any emulator; unset in AWS. */
+  readonly dynamodbEndpoint: string | undefined;
+  /** Per-attempt budget for one DynamoDB HTTP request. */
+  readonly dynamodbRequestTimeoutMs: number;
+  readonly dynamodbConnectTimeoutMs: number;
+  /** Total attempts per DynamoDB call, the first included. */
+  readonly dynamodbMaxAttempts: number;
+  /** Browser origins allowed by CORS; empty means no CORS headers at all. */
+  readonly corsOrigins: readonly (string | RegExp)[];
+  /** Largest accepted request body, in bytes. */
+  readonly maxBodyBytes: number;
+  /** How long a readiness answer is reused before DynamoDB is asked again. */
+  readonly readyCacheMs: number;
+  /** After SIGTERM, keep serving this long before closing the listener (ECS may deregister after the signal). */
+  readonly shutdownDelayMs: number;
+  /** After the listener closes, how long in-flight requests may take before connections are cut. */
+  readonly shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const NODE_ENVS: readonly NodeEnv[] = ['production', 'development', 'test'];
+
+/** Loopback origins are allowed outside production so local frontend tools work with no setup. */
+const DEV_CORS_ORIGINS: readonly RegExp[] = [/^http:\/\/localhost(:\d+)?$/, /^http:\/\/127\.0\.0\.1(:\d+)?$/];
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+      return fallback;
+    }
+    return value;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(raw)})`);
+      return fallback;
+    }
+    return raw as T;
+  };
+
+  const nodeEnv = oneOf('NODE_ENV', NODE_ENVS, 'development');
+  const isProduction = nodeEnv === 'production';
+
+  const tableName = read('DYNAMODB_TABLE_NAME') ?? 'picus-data';
+  // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) {
+    problems.push(`DYNAMODB_TABLE_NAME must be 3-255 characters of A-Z a-z 0-9 _ . - (got ${JSON.stringify(tableName)})`);
+  }
+
+  const region = read('AWS_REGION') ?? 'us-east-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region) && region !== 'local') {
+    problems.push(`AWS_REGION must look like us-east-1 (got ${JSON.stringify(region)})`);
+  }
+
+  const dynamodbEndpoint = read('DYNAMODB_ENDPOINT');
+  if (dynamodbEndpoint !== undefined && !isHttpUrl(dynamodbEndpoint)) {
+    problems.push(`DYNAMODB_ENDPOINT must be an http(s) URL (got ${JSON.stringify(dynamodbEndpoint)})`);
+  }
+
+  const corsOrigins = parseCorsOrigins(read('CORS_ORIGINS'), isProduction, problems);
+
+  const config: Config = {
+    port: int('PORT', 8000, 1, 65535),
+    nodeEnv,
+    isProduction,
+    environment: read('ENVIRONMENT') ?? 'dev',
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+    tableName,
+    region,
+    dynamodbEndpoint,
+    dynamodbRequestTimeoutMs: int('DYNAMODB_REQUEST_TIMEOUT_MS', 2000, 100, 60000),
+    dynamodbConnectTimeoutMs: int('DYNAMODB_CONNECT_TIMEOUT_MS', 1000, 100, 60000),
+    dynamodbMaxAttempts: int('DYNAMODB_MAX_ATTEMPTS', 3, 1, 10),
+    corsOrigins,
+    // 350 KB leaves room under DynamoDB's 400 KB item limit for the id and createdAt attributes.
+    maxBodyBytes: int('MAX_BODY_BYTES', 350 * 1024, 1024, 10 * 1024 * 1024),
+    readyCacheMs: int('READY_CACHE_MS', 5000, 0, 300000),
+    // ECS normally deregisters before SIGTERM, but not on every path (aws/containers-roadmap#708):
+    // keep serving briefly in production; locally Ctrl-C should be instant.
+    shutdownDelayMs: int('SHUTDOWN_DELAY_MS', isProduction ? 5000 : 0, 0, 60000),
+    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 15000, 0, 100000),
+  };
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function parseCorsOrigins(raw: string | undefined, isProduction: boolean, problems: string[]): (string | RegExp)[] {
+  if (raw === undefined) return isProduction ? [] : [...DEV_CORS_ORIGINS];
+  if (raw === 'none') return [];
+  const origins = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    // An origin is scheme://host[:port] with nothing after it; anything else never matches a browser's Origin header.
+    if (!isHttpUrl(origin) || new URL(origin).origin !== origin) {
+      problems.push(`CORS_ORIGINS must be a comma-separated list of origins like https://app.example.com (got ${JSON.stringify(origin)})`);
+    }
+  }
+  return origins;
+}

@@ -1,0 +1,42 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, destroyDocumentClient } from './aws/dynamodb';
+import type { Config } from './config';
+import { createItemService, type ItemService } from './items/item-service';
+import { createDynamoItemStore } from './items/dynamo-item-store';
+import type { ItemStore } from './items/item-store';
+import { createLogger, type Logger } from './logger';
+
+export interface Core {
+  config: Config;
+  logger: Logger;
+  doc: DynamoDBDocumentClient;
+  itemStore: ItemStore;
+  itemService: ItemService;
+  /** Closes the DynamoDB client's sockets. */
+  close(): void;
+}
+
+/**
+ * Composition root shared by the service, the Lambda and the local runner:
+ * config -> one DynamoDB client -> store -> service. Pass `doc` or `logger` to
+ * reuse ones built elsewhere (tests count calls on their own client).
+ *
+ * @example
+ * const core = createCore(loadConfig(process.env));
+ */
+export function createCore(config: Config, overrides: { doc?: DynamoDBDocumentClient; logger?: Logger } = {}): Core {
+  const logger = overrides.logger ?? createLogger(config);
+  const doc = overrides.doc ?? createDocumentClient(config);
+  const itemStore = createDynamoItemStore({ doc, tableName: config.tableName });
+  const itemService = createItemService({ store: itemStore });
+  return {
+    config,
+    logger,
+    doc,
+    itemStore,
+    itemService,
+    close: () => {
+      if (!overrides.doc) destroyDocumentClient(doc);
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Domain errors with stable codes. Clients depend on `code`, never on messages;
+ * each transport (REST, GraphQL, Lambda) maps codes to its own status once.
+ */
+
+export type ErrorCode =
+  | 'NOT_FOUND'
+  | 'VALIDATION_FAILED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'METHOD_NOT_ALLOWED'
+  | 'DATABASE_UNAVAILABLE'
+  | 'SHUTTING_DOWN'
+  | 'INTERNAL';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('NOT_FOUND', message, options);
+  }
+}
+
+/** The item with this id does not exist. The message is the original's, kept for its clients. */
+export function itemNotFound(id: string, options?: ErrorOptions): NotFoundError {
+  return new NotFoundError(`Item with id '${id}' not found`, options);
+}
+
+export class ValidationError extends DomainError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('VALIDATION_FAILED', message, options);
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('PAYLOAD_TOO_LARGE', message, options);
+  }
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('UNSUPPORTED_MEDIA_TYPE', message, options);
+  }
+}
+
+/** DynamoDB throttled us, timed out or could not be reached: the caller may retry later. */
+export class DatabaseUnavailableError extends DomainError {
+  /** Seconds a client should wait before retrying. */
+  readonly retryAfterSeconds = 1;
+  constructor(message = 'Database temporarily unavailable, retry later', options?: ErrorOptions) {
+    super('DATABASE_UNAVAILABLE', message, options);
+  }
+}
+
+/** Makes a missing branch of a switch over a union a compile error. */
+export class UnreachableCaseError extends Error {
+  constructor(value: never) {
+    super(`Unreachable case: ${JSON.stringify(value)}`);
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}
+
+/**
+ * One code-to-status table for every HTTP transport (the REST routes and the
+ * DELETE Lambda). GraphQL answers 200 with the code in `extensions.code`.
+ */
+export function httpStatusFor(code: ErrorCode): number {
+  switch (code) {
+    case 'NOT_FOUND':
+      return 404;
+    case 'VALIDATION_FAILED':
+      return 400;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 415;
+    case 'METHOD_NOT_ALLOWED':
+      return 405;
+    case 'DATABASE_UNAVAILABLE':
+    case 'SHUTTING_DOWN':
+      return 503;
+    case 'INTERNAL':
+      return 500;
+    default:
+      throw new UnreachableCaseError(code);
+  }
+}

@@ -1,0 +1,205 @@
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  DatabaseUnavailableError,
+  PayloadTooLargeError,
+  ValidationError,
+  itemNotFound,
+} from '../errors';
+import type { CursorKey } from './cursor';
+import { MAX_KEY_BYTES, type Item } from './item';
+import type { ItemStore, ScanPage, ScanPageRequest } from './item-store';
+
+export interface DynamoItemStoreOptions {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  /** Attempts for keys BatchGetItem leaves in `UnprocessedKeys`, the first call included. */
+  batchGetMaxAttempts?: number;
+  /** Base of the exponential backoff between those attempts. */
+  batchGetBackoffMs?: number;
+}
+
+/** BatchGetItem takes at most 100 keys per call. */
+export const BATCH_GET_MAX_KEYS = 100;
+
+/** Only the attributes we model are read, so unrelated attributes on old items cost no bandwidth. */
+const PROJECTION = { ProjectionExpression: '#id, #data, #createdAt', ExpressionAttributeNames: { '#id': 'id', '#data': 'data', '#createdAt': 'createdAt' } };
+
+/** A key nobody writes (uuids only), read to prove the table answers. */
+const READINESS_PROBE_KEY = 'picus-readiness-probe';
+
+/**
+ * The DynamoDB adapter: the one place that knows DynamoDB's API and errors.
+ *
+ * @example
+ * const store = createDynamoItemStore({ doc, tableName: config.tableName });
+ * await store.put({ id, data: { a: 1 }, createdAt: new Date().toISOString() });
+ */
+export function createDynamoItemStore(options: DynamoItemStoreOptions): ItemStore {
+  const { doc, tableName } = options;
+  const maxAttempts = options.batchGetMaxAttempts ?? 8;
+  const backoffMs = options.batchGetBackoffMs ?? 25;
+
+  async function batchGetChunk(ids: string[], found: Map<string, Item>): Promise<void> {
+    let keys: Record<string, unknown>[] = ids.map((id) => ({ id }));
+    for (let attempt = 1; keys.length > 0; attempt += 1) {
+      if (attempt > maxAttempts) {
+        throw new DatabaseUnavailableError(undefined, { cause: new Error(`${keys.length} keys still unprocessed after ${maxAttempts} attempts`) });
+      }
+      // Exponential backoff with full jitter, as AWS recommends for UnprocessedKeys.
+      if (attempt > 1) await sleep(Math.random() * Math.min(2000, backoffMs * 2 ** (attempt - 1)));
+      const result = await doc.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true, ...PROJECTION } } }),
+      );
+      for (const record of result.Responses?.[tableName] ?? []) {
+        const item = toItem(record);
+        found.set(item.id, item);
+      }
+      keys = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+
+  return {
+    async get(id) {
+      try {
+        const result = await doc.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true, ...PROJECTION }));
+        return result.Item ? toItem(result.Item) : null;
+      } catch (error) {
+        throw translateError(error);
+      }
+    },
+
+    async batchGet(ids) {
+      // Duplicate keys in one call are a ValidationException; order is not guaranteed either.
+      const unique = [...new Set(ids)];
+      const found = new Map<string, Item>();
+      try {
+        const chunks: string[][] = [];
+        for (let i = 0; i < unique.length; i += BATCH_GET_MAX_KEYS) chunks.push(unique.slice(i, i + BATCH_GET_MAX_KEYS));
+        await Promise.all(chunks.map((chunk) => batchGetChunk(chunk, found)));
+      } catch (error) {
+        throw translateError(error);
+      }
+      return ids.map((id) => found.get(id) ?? null);
+    },
+
+    async put(item) {
+      try {
+        await doc.send(new PutCommand({ TableName: tableName, Item: { ...item } }));
+      } catch (error) {
+        throw translateError(error);
+      }
+    },
+
+    async scanPage(request: ScanPageRequest): Promise<ScanPage> {
+      try {
+        const result = await doc.send(
+          new ScanCommand({
+            TableName: tableName,
+            Limit: request.limit,
+            ExclusiveStartKey: request.startKey ? { id: request.startKey.id } : undefined,
+            ...PROJECTION,
+          }),
+        );
+        const lastKey = result.LastEvaluatedKey ? toCursorKey(result.LastEvaluatedKey) : undefined;
+        return { items: (result.Items ?? []).map(toItem), lastKey };
+      } catch (error) {
+        throw translateError(error);
+      }
+    },
+
+    async delete(id) {
+      try {
+        // One conditional call: concurrent deletes of one id get exactly one success.
+        const result = await doc.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { id },
+            ConditionExpression: 'attribute_exists(#id)',
+            ExpressionAttributeNames: { '#id': 'id' },
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        if (!result.Attributes) throw itemNotFound(id);
+        return toItem(result.Attributes);
+      } catch (error) {
+        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') throw itemNotFound(id, { cause: error });
+        throw translateError(error);
+      }
+    },
+
+    async ping() {
+      try {
+        await doc.send(new GetCommand({ TableName: tableName, Key: { id: READINESS_PROBE_KEY }, ProjectionExpression: '#id', ExpressionAttributeNames: { '#id': 'id' } }));
+      } catch (error) {
+        throw translateError(error);
+      }
+    },
+  };
+}
+
+function toItem(record: Record<string, unknown>): Item {
+  const item: Item = { id: String(record.id), data: record.data ?? null };
+  if (typeof record.createdAt === 'string') item.createdAt = record.createdAt;
+  return item;
+}
+
+function toCursorKey(key: Record<string, unknown>): CursorKey {
+  return { id: String(key.id) };
+}
+
+/** Error names DynamoDB or the SDK use when a retry later may succeed. */
+const UNAVAILABLE_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  // The table is missing or still being created: a deployment problem the client can only wait out.
+  'ResourceNotFoundException',
+  'ResourceInUseException',
+]);
+
+/** Socket-level failures: the endpoint is down or unreachable. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+
+/**
+ * Turns SDK and DynamoDB errors into domain errors, keeping the original as `cause`.
+ * Anything unrecognised is returned unchanged and ends up as an internal error.
+ */
+export function translateError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const name = error.name;
+  const code = (error as { code?: unknown }).code;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+
+  if (UNAVAILABLE_NAMES.has(name) || (typeof code === 'string' && NETWORK_CODES.has(code)) || (status !== undefined && status >= 500)) {
+    return new DatabaseUnavailableError(undefined, { cause: error });
+  }
+  if (name === 'ValidationException') {
+    const message = error.message;
+    if (/item size|size has exceeded|exceeds? the maximum allowed size|too large/i.test(message) && !/key/i.test(message)) {
+      return new PayloadTooLargeError('Item is too large: DynamoDB stores at most 400 KB per item', { cause: error });
+    }
+    if (/nest/i.test(message)) return new ValidationError('Data is nested too deeply: at most 32 levels are allowed', { cause: error });
+    if (/key/i.test(message) && /(size|length|limit)/i.test(message)) {
+      return new ValidationError(`Item id must be at most ${MAX_KEY_BYTES} bytes`, { cause: error });
+    }
+    if (/number/i.test(message)) return new ValidationError('A number is outside the range DynamoDB can store', { cause: error });
+    return new ValidationError('The database rejected the item as invalid', { cause: error });
+  }
+  return error;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { ValidationError, itemNotFound } from '../errors';
+import { decodeCursor, encodeCursor } from './cursor';
+import { assertValidData, assertValidKey, type Item } from './item';
+import type { ItemStore } from './item-store';
+
+export const MAX_PAGE_SIZE = 1000;
+export const DEFAULT_PAGE_SIZE = 100;
+/** More ids per request would let one call fan out into an unbounded number of BatchGetItem calls. */
+export const MAX_IDS_PER_REQUEST = 1000;
+
+export interface PageRequest {
+  /** 1..1000; defaults to 100. */
+  limit?: number;
+  /** A cursor from a previous page. */
+  cursor?: string;
+}
+
+export interface Page {
+  items: Item[];
+  /** Cursor of the next page; null when this page is the last. */
+  nextCursor: string | null;
+}
+
+export interface ItemService {
+  create(data: unknown): Promise<Item>;
+  get(id: string): Promise<Item>;
+  /** Up to 1000 ids; results in the order of `ids`, null for missing. */
+  getMany(ids: readonly string[]): Promise<(Item | null)[]>;
+  listPage(request: PageRequest): Promise<Page>;
+  /** Every item, one DynamoDB page at a time, so a caller can stream a table of any size. */
+  scanAll(): AsyncIterable<Item[]>;
+  delete(id: string): Promise<Item>;
+  /** The cursor that continues a listing after `item`. */
+  cursorAfter(item: Item): string;
+  ping(): Promise<void>;
+}
+
+/**
+ * Business rules for items, shared by REST, GraphQL and the DELETE Lambda.
+ *
+ * @example
+ * const items = createItemService({ store });
+ * const { id } = await items.create({ name: 'picus' });
+ */
+export function createItemService(deps: { store: ItemStore; now?: () => Date }): ItemService {
+  const { store } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  return {
+    async create(data) {
+      assertValidData(data);
+      const item: Item = { id: randomUUID(), data, createdAt: now().toISOString() };
+      await store.put(item);
+      return item;
+    },
+
+    async get(id) {
+      assertValidKey(id);
+      const item = await store.get(id);
+      if (!item) throw itemNotFound(id);
+      return item;
+    },
+
+    async getMany(ids) {
+      if (ids.length > MAX_IDS_PER_REQUEST) throw new ValidationError(`At most ${MAX_IDS_PER_REQUEST} ids per request`);
+      ids.forEach(assertValidKey);
+      return store.batchGet(ids);
+    },
+
+    async listPage(request) {
+      const limit = request.limit ?? DEFAULT_PAGE_SIZE;
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+        throw new ValidationError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+      }
+      let startKey = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+      // Ask for one item more than the page, so "has a next page" is known rather than guessed:
+      // DynamoDB returns a LastEvaluatedKey whenever Limit is reached, even at the very end.
+      const items: Item[] = [];
+      let exhausted = false;
+      while (items.length <= limit) {
+        const page = await store.scanPage({ limit: limit + 1 - items.length, startKey });
+        items.push(...page.items);
+        if (!page.lastKey) {
+          exhausted = true;
+          break;
+        }
+        startKey = page.lastKey;
+      }
+      if (exhausted && items.length <= limit) return { items, nextCursor: null };
+      const pageItems = items.slice(0, limit);
+      const last = pageItems[pageItems.length - 1];
+      return { items: pageItems, nextCursor: last ? encodeCursor({ id: last.id }) : null };
+    },
+
+    async *scanAll() {
+      let startKey: { id: string } | undefined;
+      do {
+        const page = await store.scanPage({ startKey });
+        if (page.items.length > 0) yield page.items;
+        startKey = page.lastKey;
+      } while (startKey);
+    },
+
+    async delete(id) {
+      assertValidKey(id);
+      return store.delete(id);
+    },
+
+    cursorAfter(item) {
+      return encodeCursor({ id: item.id });
+    },
+
+    ping() {
+      return store.ping();
+    },
+  };
+}

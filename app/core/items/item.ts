@@ -1,0 +1,89 @@
+import { ValidationError } from '../errors';
+
+/** A JSON object, as stored in the `data` attribute. */
+export type JsonObject = { [key: string]: unknown };
+
+/**
+ * The stored record. Attribute names are the original's (`id`, `data`), so an
+ * existing `picus-data` table keeps working; `createdAt` is new and absent on
+ * items the original wrote. `data` is a JSON object for everything we write,
+ * but the original also stored arrays, strings and numbers.
+ */
+export interface Item {
+  id: string;
+  data: unknown;
+  createdAt?: string;
+}
+
+/** DynamoDB's limits: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html */
+export const MAX_KEY_BYTES = 2048;
+/** Nesting levels DynamoDB allows in one attribute; `data` itself is level 1. */
+export const MAX_NESTING_DEPTH = 32;
+/** Largest magnitude of a DynamoDB number is 9.9999999999999999999999999999999999999E+125. */
+const MAX_NUMBER_MAGNITUDE = 1e126;
+/** Smallest non-zero magnitude is 1E-130. */
+const MIN_NUMBER_MAGNITUDE = 1e-130;
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks an item key. Keys are 1 to 2048 UTF-8 bytes (DynamoDB's partition key limit).
+ *
+ * @example
+ * assertValidKey('3f0c...'); // ok
+ * assertValidKey('x'.repeat(3000)); // throws ValidationError
+ */
+export function assertValidKey(id: string): void {
+  if (id.length === 0) throw new ValidationError('Item id must not be empty');
+  // Byte length can only exceed the limit when the UTF-16 length is at least a third of it.
+  if (id.length * 3 > MAX_KEY_BYTES && Buffer.byteLength(id, 'utf8') > MAX_KEY_BYTES) {
+    throw new ValidationError(`Item id must be at most ${MAX_KEY_BYTES} bytes`);
+  }
+  if (!id.isWellFormed()) throw new ValidationError('Item id must be valid Unicode');
+}
+
+/**
+ * Checks the data of a new item: a non-empty JSON object whose values DynamoDB
+ * can store. `{}` keeps the original's message "No data provided".
+ */
+export function assertValidData(data: unknown): asserts data is JsonObject {
+  if (data === undefined || data === null || data === false || data === 0 || data === '') {
+    throw new ValidationError('No data provided');
+  }
+  if (!isJsonObject(data)) {
+    throw new ValidationError('Data must be a JSON object');
+  }
+  if (Object.keys(data).length === 0) throw new ValidationError('No data provided');
+  checkValue(data, 1);
+}
+
+/** Walks the value once (recursion stops at the depth limit), checking what DynamoDB or JSON would reject. */
+function checkValue(value: unknown, depth: number): void {
+  if (typeof value === 'number') {
+    const magnitude = Math.abs(value);
+    if (!Number.isFinite(value) || magnitude >= MAX_NUMBER_MAGNITUDE || (magnitude !== 0 && magnitude < MIN_NUMBER_MAGNITUDE)) {
+      throw new ValidationError('Numbers must have a magnitude between 1e-130 and 1e126 (DynamoDB number range)');
+    }
+    return;
+  }
+  if (typeof value === 'string') {
+    // A lone surrogate cannot be encoded as UTF-8: DynamoDB would store U+FFFD and the data would not round-trip.
+    if (!value.isWellFormed()) throw new ValidationError('Strings must be valid Unicode (no lone surrogates)');
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  if (depth > MAX_NESTING_DEPTH) {
+    throw new ValidationError(`Data is nested too deeply: at most ${MAX_NESTING_DEPTH} levels are allowed`);
+  }
+  if (Array.isArray(value)) {
+    for (const element of value) checkValue(element, depth + 1);
+    return;
+  }
+  for (const [key, element] of Object.entries(value)) {
+    if (key.length === 0) throw new ValidationError('Object keys must not be empty');
+    if (!key.isWellFormed()) throw new ValidationError('Object keys must be valid Unicode (no lone surrogates)');
+    checkValue(element, depth + 1);
+  }
+}

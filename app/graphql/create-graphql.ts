@@ -1,0 +1,112 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import type { Core } from '../core/create-core';
+import { toErrorResponse } from '../http/http-errors';
+import { createContext, type GraphQLContext } from './context';
+import { formatError, isUnexpected } from './format-error';
+import { resolvers } from './resolvers';
+
+/**
+ * `schema/` beside `app/` in the source tree; `npm run build` copies it to
+ * `dist/schema/`, which is the same relative place from `dist/app/graphql/`.
+ */
+const SCHEMA_DIR = join(__dirname, '..', '..', 'schema');
+
+export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .map((file) => readFileSync(join(dir, file), 'utf8'));
+}
+
+/**
+ * Limits that keep one request's cost bounded. The deepest useful query
+ * (items -> edges -> node -> data) is depth 4; itemsByIds with 1000 ids
+ * passed inline is about 1 000 tokens, so the token limit sits above it.
+ */
+const armor = new ApolloArmor({
+  maxDepth: { n: 8 },
+  maxAliases: { n: 15 },
+  maxDirectives: { n: 20 },
+  maxTokens: { n: 2500 },
+  costLimit: { maxCost: 5000 },
+  blockFieldSuggestion: { enabled: true },
+});
+
+export interface GraphQLMount {
+  router: Router;
+  apollo: ApolloServer<GraphQLContext>;
+}
+
+/**
+ * Builds and starts Apollo Server 5 and returns an Express router serving it
+ * at `/graphql`. Apollo does not parse bodies in v4+: express.json() does,
+ * with the same size limit as REST, and its errors are answered here in
+ * GraphQL's error shape.
+ */
+export async function createGraphQL(deps: { core: Core; httpServer?: Server }): Promise<GraphQLMount> {
+  const { core } = deps;
+  const { isProduction, maxBodyBytes } = core.config;
+  const protection = armor.protect();
+
+  const logErrors: ApolloServerPlugin<GraphQLContext> = {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            if (isUnexpected(error)) contextValue.log.error({ err: error.originalError ?? error }, 'graphql error');
+          }
+        },
+      };
+    },
+  };
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    typeDefs: loadTypeDefs(),
+    resolvers,
+    formatError,
+    introspection: !isProduction,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: true,
+    persistedQueries: false,
+    csrfPrevention: true,
+    // ECS sends SIGTERM before the drain should start: app/http/server handles signals itself.
+    stopOnTerminationSignals: false,
+    allowBatchedHttpRequests: false,
+    validationRules: protection.validationRules,
+    plugins: [
+      ...protection.plugins,
+      logErrors,
+      isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      ...(deps.httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer, stopGracePeriodMillis: core.config.shutdownGraceMs })] : []),
+    ],
+  });
+  await apollo.start();
+
+  const router = Router({ caseSensitive: true });
+  router.use(
+    '/graphql',
+    express.json({ limit: maxBodyBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        createContext({ itemService: core.itemService, itemStore: core.itemStore, log: req.log, requestId: req.id }),
+    }),
+    graphqlErrorMiddleware,
+  );
+  return { router, apollo };
+}
+
+/** Body-parser failures before Apollo runs, in the GraphQL-over-HTTP error shape. */
+function graphqlErrorMiddleware(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+  const { status, body, internal } = toErrorResponse(error);
+  if (internal) req.log.error({ err: error }, 'unhandled graphql transport error');
+  res.status(status).json({ errors: [{ message: body.error, extensions: { code: body.code === 'VALIDATION_FAILED' ? 'BAD_REQUEST' : body.code } }] });
+}

@@ -1,0 +1,117 @@
+import express, { Router, type Request, type Response } from 'express';
+import { UnsupportedMediaTypeError, ValidationError } from '../core/errors';
+import type { Item } from '../core/items/item';
+import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, type ItemService } from '../core/items/item-service';
+import { methodNotAllowed } from './method-not-allowed';
+
+/** `+json` types count as JSON, as they did for the original. */
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/**
+ * The original's routes, wire-compatible: compact JSON, the same messages and
+ * status codes, with its defects fixed (see README "Differences from the original").
+ */
+export function createItemsRouter(deps: { itemService: ItemService; maxBodyBytes: number }): Router {
+  const { itemService } = deps;
+  const router = Router({ caseSensitive: true, strict: false });
+  const parseJson = express.json({ limit: deps.maxBodyBytes, strict: false, type: JSON_TYPES });
+
+  router.get('/picus/list', async (req, res) => {
+    const { limit, cursor } = readListQuery(req);
+    if (limit === undefined && cursor === undefined) {
+      await streamAllItems(itemService, res);
+      return;
+    }
+    const page = await itemService.listPage({ limit, cursor });
+    if (page.nextCursor) {
+      const next = `/picus/list?limit=${limit ?? DEFAULT_PAGE_SIZE}&cursor=${page.nextCursor}`;
+      res.set('Link', `<${next}>; rel="next"`);
+    }
+    res.json(page.items.map(toResponseItem));
+  });
+
+  router.post(
+    '/picus/put',
+    (req, _res, next) => {
+      // req.is() is null when there is no body at all: the service then answers "No data provided".
+      if (req.is(JSON_TYPES) === false) {
+        throw new UnsupportedMediaTypeError('Content-Type must be application/json');
+      }
+      next();
+    },
+    parseJson,
+    async (req, res) => {
+      const item = await itemService.create(req.body);
+      res.status(201).location(`/picus/get/${encodeURIComponent(item.id)}`).json({ id: item.id });
+    },
+  );
+
+  router.get('/picus/get/:key', async (req, res) => {
+    const item = await itemService.get(req.params.key as string);
+    res.json(toResponseItem(item));
+  });
+
+  router.all('/picus/list', methodNotAllowed(['GET', 'HEAD']));
+  router.all('/picus/put', methodNotAllowed(['POST']));
+  router.all('/picus/get/:key', methodNotAllowed(['GET', 'HEAD']));
+  return router;
+}
+
+/** Keys in the original's (alphabetical) order; `createdAt` is left out for items the original wrote. */
+function toResponseItem(item: Item): { createdAt?: string; data: unknown; id: string } {
+  return { createdAt: item.createdAt, data: item.data, id: item.id };
+}
+
+function readListQuery(req: Request): { limit?: number; cursor?: string } {
+  const { limit, cursor } = req.query;
+  const result: { limit?: number; cursor?: string } = {};
+  if (limit !== undefined) {
+    if (typeof limit !== 'string' || !/^\d{1,4}$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_PAGE_SIZE) {
+      throw new ValidationError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    }
+    result.limit = Number(limit);
+  }
+  if (cursor !== undefined) {
+    if (typeof cursor !== 'string') throw new ValidationError('Invalid cursor');
+    result.cursor = cursor;
+  }
+  return result;
+}
+
+/**
+ * Writes every item as one JSON array, a DynamoDB page at a time, waiting for
+ * the client to take each page before reading the next: memory stays flat
+ * however large the table is. The first page is read before the status line
+ * is sent, so an unreachable database still gets a proper 503.
+ */
+async function streamAllItems(itemService: ItemService, res: Response): Promise<void> {
+  const pages = itemService.scanAll()[Symbol.asyncIterator]();
+  let next = await pages.next();
+  res.status(200).type('application/json');
+  let separator = '[';
+  try {
+    while (!next.done) {
+      const chunk = next.value.map((item) => JSON.stringify(toResponseItem(item))).join(',');
+      if (!res.write(separator + chunk) && !res.destroyed) await drainedOrClosed(res);
+      if (res.destroyed) return;
+      separator = ',';
+      next = await pages.next();
+    }
+  } finally {
+    // The client went away, or the scan failed: stop scanning.
+    if (!res.writableEnded) await pages.return?.();
+  }
+  res.end(separator === '[' ? '[]' : ']');
+}
+
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

@@ -1,0 +1,22 @@
+// Two tiers (see README "Tests"): unit tests are pure logic; integration tests
+// talk to a real DynamoDB-compatible server (embedded dynalite, or the endpoint
+// in TEST_DYNAMODB_ENDPOINT) and to the service over real sockets.
+const transform = { '^.+\\.ts$': ['@swc/jest'] };
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
+    },
+  ],
+};

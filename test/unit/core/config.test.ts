@@ -1,0 +1,76 @@
+import { ConfigError, loadConfig } from '../../../app/core/config';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8000,
+      tableName: 'picus-data',
+      region: 'us-east-1',
+      dynamodbEndpoint: undefined,
+      nodeEnv: 'development',
+      logLevel: 'info',
+      maxBodyBytes: 350 * 1024,
+      shutdownDelayMs: 0,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      DYNAMODB_TABLE_NAME: 'other-table',
+      AWS_REGION: 'eu-west-1',
+      DYNAMODB_ENDPOINT: 'http://localhost:8001',
+      LOG_LEVEL: 'debug',
+      NODE_ENV: 'production',
+      CORS_ORIGINS: 'https://a.example.com, https://b.example.com:8443',
+      MAX_BODY_BYTES: '2048',
+    });
+    expect(config).toMatchObject({
+      port: 9000,
+      tableName: 'other-table',
+      region: 'eu-west-1',
+      dynamodbEndpoint: 'http://localhost:8001',
+      logLevel: 'debug',
+      isProduction: true,
+      corsOrigins: ['https://a.example.com', 'https://b.example.com:8443'],
+      maxBodyBytes: 2048,
+      shutdownDelayMs: 5000,
+    });
+  });
+
+  it('allows no browser origin by default in production, loopback ones in development', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).corsOrigins).toEqual([]);
+    const dev = loadConfig({}).corsOrigins;
+    const allows = (origin: string) => dev.some((o) => (o instanceof RegExp ? o.test(origin) : o === origin));
+    expect(allows('http://localhost:3000')).toBe(true);
+    expect(allows('https://evil.example.com')).toBe(false);
+    expect(loadConfig({ CORS_ORIGINS: 'none' }).corsOrigins).toEqual([]);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT must be an integer from 1 to 65535 (got "abc")'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ PORT: '80.5' }, 'PORT'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV must be one of production, development, test'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
+    [{ DYNAMODB_ENDPOINT: 'localhost:8000' }, 'DYNAMODB_ENDPOINT must be an http(s) URL'],
+    [{ DYNAMODB_TABLE_NAME: 'a b' }, 'DYNAMODB_TABLE_NAME'],
+    [{ AWS_REGION: 'Europe' }, 'AWS_REGION'],
+    [{ CORS_ORIGINS: 'https://a.example.com/path' }, 'CORS_ORIGINS'],
+    [{ MAX_BODY_BYTES: '1' }, 'MAX_BODY_BYTES'],
+  ])('rejects %j naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reports every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: 'x', LOG_LEVEL: 'loud' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect((error as ConfigError).problems).toHaveLength(2);
+    }
+  });
+});

@@ -1,0 +1,80 @@
+import { ValidationError } from '../../../app/core/errors';
+import { assertValidData, assertValidKey, MAX_NESTING_DEPTH } from '../../../app/core/items/item';
+import { decodeCursor, encodeCursor } from '../../../app/core/items/cursor';
+
+function nested(levels: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { leaf: 1 };
+  for (let i = 1; i < levels; i += 1) value = { a: value };
+  return value;
+}
+
+describe('assertValidData', () => {
+  it.each([undefined, null, false, 0, '', {}])('rejects %j with the original message', (data) => {
+    expect(() => assertValidData(data)).toThrow(new ValidationError('No data provided'));
+  });
+
+  it.each([[[1, 2]], ['hello'], [true], [42]])('rejects the non-object %j', (data) => {
+    expect(() => assertValidData(data)).toThrow('Data must be a JSON object');
+  });
+
+  it('accepts every JSON type inside an object', () => {
+    expect(() => assertValidData({ i: 1, f: 1.5, n: null, b: false, s: 'ü', a: [1, [2]], o: { x: {} } })).not.toThrow();
+  });
+
+  it(`accepts ${MAX_NESTING_DEPTH} levels of nesting and rejects ${MAX_NESTING_DEPTH + 1}`, () => {
+    expect(() => assertValidData(nested(MAX_NESTING_DEPTH))).not.toThrow();
+    expect(() => assertValidData(nested(MAX_NESTING_DEPTH + 1))).toThrow('nested too deeply');
+  });
+
+  it('counts arrays as nesting levels', () => {
+    let value: unknown = 1;
+    for (let i = 0; i < MAX_NESTING_DEPTH; i += 1) value = [value];
+    expect(() => assertValidData({ a: value })).toThrow('nested too deeply');
+  });
+
+  it.each([1e126, -1e130, 1e-131, Number.MAX_VALUE])('rejects %d, outside the DynamoDB number range', (n) => {
+    expect(() => assertValidData({ n })).toThrow('magnitude');
+  });
+
+  it('rejects lone surrogates in values and keys', () => {
+    expect(() => assertValidData({ s: '\ud800' })).toThrow('valid Unicode');
+    expect(() => assertValidData({ '\udc00': 1 })).toThrow('valid Unicode');
+  });
+});
+
+describe('assertValidKey', () => {
+  it('accepts 2048 bytes and rejects 2049', () => {
+    expect(() => assertValidKey('k'.repeat(2048))).not.toThrow();
+    expect(() => assertValidKey('k'.repeat(2049))).toThrow('at most 2048 bytes');
+  });
+
+  it('counts bytes, not characters', () => {
+    expect(() => assertValidKey('é'.repeat(1024))).not.toThrow();
+    expect(() => assertValidKey('é'.repeat(1025))).toThrow('at most 2048 bytes');
+  });
+
+  it('rejects an empty key', () => {
+    expect(() => assertValidKey('')).toThrow('must not be empty');
+  });
+});
+
+describe('cursors', () => {
+  it('round-trips a key as url-safe text', () => {
+    const token = encodeCursor({ id: 'a/b+c ü' });
+    expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeCursor(token)).toEqual({ id: 'a/b+c ü' });
+  });
+
+  it.each([
+    ['empty', ''],
+    ['not base64url', 'abc$'],
+    ['not JSON', Buffer.from('nope').toString('base64url')],
+    ['wrong version', Buffer.from('{"v":2,"id":"a"}').toString('base64url')],
+    ['extra fields', Buffer.from('{"v":1,"id":"a","x":1}').toString('base64url')],
+    ['non-string id', Buffer.from('{"v":1,"id":5}').toString('base64url')],
+    ['oversized id', Buffer.from(JSON.stringify({ v: 1, id: 'k'.repeat(3000) })).toString('base64url')],
+    ['a JSON array', Buffer.from('[1]').toString('base64url')],
+  ])('rejects a cursor that is %s', (_label, token) => {
+    expect(() => decodeCursor(token)).toThrow(new ValidationError('Invalid cursor'));
+  });
+});

@@ -17,6 +17,7 @@ module.exports = {
       transform,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
+      testTimeout: 30000,
     },
   ],
 };

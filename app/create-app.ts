@@ -57,8 +57,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     app.use(cors({ origin: [...config.corsOrigins], methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 }));
   }
   app.use((_req, res, next) => {
-    // While draining, finish the request but do not keep the connection, so clients move to another task.
-    if (lifecycle.draining) res.setHeader('Connection', 'close');
+    lifecycle.track(res);
     next();
   });
 

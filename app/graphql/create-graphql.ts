@@ -32,11 +32,14 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
  * (items -> edges -> node -> data) is depth 4; itemsByIds with 1000 ids
  * passed inline is about 1 000 tokens, so the token limit sits above it.
  */
+const MAX_TOKENS = 2500;
 const armor = new ApolloArmor({
   maxDepth: { n: 8 },
   maxAliases: { n: 15 },
   maxDirectives: { n: 20 },
-  maxTokens: { n: 2500 },
+  // Armor's token plugin answers a plain syntax error with a 500; graphql-js's own
+  // parse limit (parseOptions below) rejects both cases as GRAPHQL_PARSE_FAILED with 400.
+  maxTokens: { enabled: false },
   costLimit: { maxCost: 5000 },
   blockFieldSuggestion: { enabled: true },
 });
@@ -77,6 +80,7 @@ export async function createGraphQL(deps: { core: Core; httpServer?: Server }): 
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
     persistedQueries: false,
+    parseOptions: { maxTokens: MAX_TOKENS },
     csrfPrevention: true,
     // ECS sends SIGTERM before the drain should start: app/http/server handles signals itself.
     stopOnTerminationSignals: false,

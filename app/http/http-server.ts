@@ -49,7 +49,7 @@ export async function startHttpServer(core: Core, options: { port?: number; host
   let stopping: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
     (stopping ??= (async () => {
-      lifecycle.draining = true;
+      lifecycle.startDraining();
       logger.info({ delayMs: config.shutdownDelayMs, graceMs: config.shutdownGraceMs }, 'draining');
       await sleep(config.shutdownDelayMs);
       // Apollo's drain plugin closes the listener, ends idle keep-alive sockets, waits for active ones, then cuts the rest.

@@ -32,6 +32,8 @@ export function createDocumentClient(config: DynamoConfig): DynamoDBDocumentClie
     requestHandler: new NodeHttpHandler({
       connectionTimeout: config.dynamodbConnectTimeoutMs,
       requestTimeout: config.dynamodbRequestTimeoutMs,
+      // Without this, @smithy/node-http-handler 4.x only logs a warning when requestTimeout passes and keeps waiting.
+      throwOnRequestTimeout: true,
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
     }),

@@ -170,7 +170,12 @@ const UNAVAILABLE_NAMES = new Set([
 ]);
 
 /** Socket-level failures: the endpoint is down or unreachable. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+const NETWORK_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED'];
+/**
+ * The SDK's retry layer re-wraps errors that fail `instanceof Object` (errors from another
+ * realm) into a bare Error whose message is all that is left of the code.
+ */
+const NETWORK_MESSAGE = new RegExp(`\\b(${NETWORK_CODES.join('|')})\\b|socket hang up`);
 
 /**
  * Turns SDK and DynamoDB errors into domain errors, keeping the original as `cause`.
@@ -181,8 +186,9 @@ export function translateError(error: unknown): unknown {
   const name = error.name;
   const code = (error as { code?: unknown }).code;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const network = (typeof code === 'string' && NETWORK_CODES.includes(code)) || NETWORK_MESSAGE.test(error.message);
 
-  if (UNAVAILABLE_NAMES.has(name) || (typeof code === 'string' && NETWORK_CODES.has(code)) || (status !== undefined && status >= 500)) {
+  if (UNAVAILABLE_NAMES.has(name) || network || (status !== undefined && status >= 500)) {
     return new DatabaseUnavailableError(undefined, { cause: error });
   }
   if (name === 'ValidationException') {

@@ -1,0 +1,56 @@
+// Lint rules, including the layering rules from the house style: app/core knows
+// nothing of HTTP, Express or GraphQL, and the Lambda imports only app/core, so
+// Express and Apollo never ship in its bundle.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const transportPackages = ['express', 'express/*', '@apollo/*', '@as-integrations/*', '@escape.tech/*', 'graphql', 'graphql-*', 'cors', 'helmet', 'supertest'];
+
+export default tseslint.config(
+  { ignores: ['dist/', 'coverage/', 'node_modules/', 'app/graphql/__generated__/', '.data/', '.venv/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['app/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: transportPackages, message: 'app/core is transport-agnostic: no HTTP or GraphQL packages.' },
+            { group: ['**/rest/**', '**/graphql/**', '**/http/**', '**/create-app', '../../lambda/**'], message: 'app/core must not depend on a transport.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['lambda/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: transportPackages, message: 'The Lambda bundle must not include Express or Apollo.' },
+            { group: ['**/app/rest/**', '**/app/graphql/**', '**/app/http/**', '**/app/create-app', '**/app/server'], message: 'The Lambda imports app/core only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
+    rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

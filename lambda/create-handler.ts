@@ -1,0 +1,131 @@
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Context } from 'aws-lambda';
+import serverless from 'serverless-http';
+import { DatabaseUnavailableError, DomainError, httpStatusFor } from '../app/core/errors';
+import type { ItemService } from '../app/core/items/item-service';
+import type { Logger } from '../app/core/logger';
+
+export interface DeleteHandlerDeps {
+  itemService: ItemService;
+  logger: Logger;
+}
+
+/** The event shapes we accept: ALB (single or multi-value), API Gateway REST (v1) and HTTP API (v2). */
+export interface HttpEvent {
+  requestContext?: { elb?: { targetGroupArn?: string }; requestId?: string; http?: { method?: string } };
+  version?: string;
+  httpMethod?: string;
+  path?: string;
+  rawPath?: string;
+  pathParameters?: Record<string, string | undefined> | null;
+  headers?: Record<string, string | undefined> | null;
+  multiValueHeaders?: Record<string, string[] | undefined> | null;
+  [key: string]: unknown;
+}
+
+export interface HttpResult {
+  statusCode: number;
+  statusDescription?: string;
+  isBase64Encoded: boolean;
+  body: string;
+  headers?: Record<string, string>;
+  multiValueHeaders?: Record<string, string[]>;
+}
+
+export type DeleteHandler = (event: HttpEvent, context?: Partial<Context>) => Promise<HttpResult>;
+
+const MISSING_KEY = 'Missing item key in path';
+/** Exactly one non-empty segment after /picus/ (the original took the second segment of any path). */
+const DELETE_PATH = /^\/picus\/([^/]+)$/;
+
+type LambdaRequest = IncomingMessage & { apiGateway?: { event: HttpEvent; context: Partial<Context> } };
+
+/**
+ * DELETE /picus/{key} as a Lambda. A minimal node:http handler inside
+ * serverless-http, which converts ALB and API Gateway events to requests and
+ * responses back; this file adds what serverless-http leaves out (the ALB's
+ * `statusDescription`) and imports nothing but the core.
+ *
+ * @example
+ * export const handler = createHandler({ itemService: core.itemService, logger: core.logger });
+ */
+export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
+  const { itemService, logger } = deps;
+
+  const respond = (res: ServerResponse, status: number, body: Record<string, string>, headers: Record<string, string> = {}): void => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers });
+    res.end(text);
+  };
+  // The original's clients read `detail`; everyone else reads `error` and `code`.
+  const fail = (res: ServerResponse, status: number, code: string, message: string, headers?: Record<string, string>): void =>
+    respond(res, status, { error: message, detail: message, code }, headers);
+
+  const deleteItem = async (req: LambdaRequest, res: ServerResponse): Promise<void> => {
+    const event = req.apiGateway?.event ?? {};
+    const context = req.apiGateway?.context ?? {};
+    const log = logger.child({ requestId: context.awsRequestId, traceId: traceIdOf(event) });
+    let key: string | undefined;
+    try {
+      key = keyOf(event, req.url ?? '/');
+      if (key === undefined) {
+        fail(res, 400, 'VALIDATION_FAILED', MISSING_KEY);
+      } else if (req.method !== 'DELETE') {
+        fail(res, 405, 'METHOD_NOT_ALLOWED', `Method ${req.method} not allowed; use DELETE`, { Allow: 'DELETE' });
+      } else {
+        await itemService.delete(key);
+        respond(res, 200, { message: `Item '${key}' deleted successfully` });
+      }
+    } catch (error) {
+      if (error instanceof DomainError && error.code !== 'INTERNAL' && error.code !== 'DATABASE_UNAVAILABLE') {
+        fail(res, httpStatusFor(error.code), error.code, error.message);
+      } else if (error instanceof DatabaseUnavailableError) {
+        // Logged at error level: the Lambda target group's 5XX alarm counts these responses.
+        log.error({ code: error.code, cause: describe(error.cause) }, 'delete failed: database unavailable');
+        fail(res, 503, error.code, 'Failed to delete item from database', { 'Retry-After': String(error.retryAfterSeconds) });
+      } else {
+        log.error({ err: error }, 'delete failed');
+        fail(res, 500, 'INTERNAL', 'Failed to delete item from database');
+      }
+    } finally {
+      log.info({ method: req.method, route: '/picus/{key}', status: res.statusCode }, 'request');
+    }
+  };
+
+  const wrapped = serverless(deleteItem, { provider: 'aws' });
+
+  return async (event, context = {}) => {
+    const result = (await wrapped(event, context)) as HttpResult;
+    // The ALB requires a status description and string header values; serverless-http sets neither reliably.
+    if (event?.requestContext?.elb) result.statusDescription = `${result.statusCode} ${STATUS_CODES[result.statusCode] ?? ''}`.trim();
+    result.isBase64Encoded = Boolean(result.isBase64Encoded);
+    return result;
+  };
+}
+
+/**
+ * The item key: API Gateway's decoded `{key}` path parameter when routed that
+ * way, else the one segment after /picus/ in the raw path, URL-decoded once.
+ */
+export function keyOf(event: HttpEvent, url: string): string | undefined {
+  const fromParameters = event.pathParameters?.key;
+  if (typeof fromParameters === 'string') return fromParameters.length > 0 ? fromParameters : undefined;
+  const path = url.split('?', 1)[0] ?? '';
+  const segment = DELETE_PATH.exec(path)?.[1];
+  if (segment === undefined) return undefined;
+  try {
+    const key = decodeURIComponent(segment);
+    return key.length > 0 ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function traceIdOf(event: HttpEvent): string | undefined {
+  const header = event.headers?.['x-amzn-trace-id'] ?? event.multiValueHeaders?.['x-amzn-trace-id']?.[0];
+  return typeof header === 'string' ? /Root=([A-Za-z0-9-]{1,64})/.exec(header)?.[1] : undefined;
+}
+
+function describe(cause: unknown): string | undefined {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
+}

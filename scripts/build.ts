@@ -1,0 +1,58 @@
+/**
+ * npm run build:
+ * - dist/app/: the service, compiled by tsc; dist/schema/: the GraphQL schema it reads at start-up
+ * - dist/lambda/handler.js: the DELETE Lambda as one minified file (AWS SDK v3 bundled, no Express or Apollo)
+ * - dist/lambda.zip: that file and its source map, ready for upload
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { ZipFile } from 'yazl';
+
+/** Fixed so the same source gives the same zip, and Terraform's source hash changes only with the code. */
+const ZIP_MTIME = new Date('2000-01-01T00:00:00Z');
+
+export async function bundleLambda(outdir: string): Promise<{ handler: string; zip: string; bytes: number; zipBytes: number }> {
+  await build({
+    entryPoints: [join(__dirname, '..', 'lambda', 'handler.ts')],
+    outfile: join(outdir, 'lambda', 'handler.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  const handler = join(outdir, 'lambda', 'handler.js');
+  const zip = join(outdir, 'lambda.zip');
+  await new Promise<void>((resolve, reject) => {
+    const archive = new ZipFile();
+    for (const name of ['handler.js', 'handler.js.map']) {
+      archive.addBuffer(readFileSync(join(outdir, 'lambda', name)), name, { mtime: ZIP_MTIME, mode: 0o100644 });
+    }
+    archive.end();
+    archive.outputStream.pipe(createWriteStream(zip)).on('close', resolve).on('error', reject);
+  });
+  return { handler, zip, bytes: statSync(handler).size, zipBytes: statSync(zip).size };
+}
+
+async function main(): Promise<void> {
+  rmSync('dist', { recursive: true, force: true });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  cpSync('schema', 'dist/schema', { recursive: true });
+  const lambda = await bundleLambda('dist');
+  process.stdout.write(
+    `built dist/app/server.js\nbuilt ${lambda.handler} (${(lambda.bytes / 1024).toFixed(0)} KiB) and ${lambda.zip} (${(lambda.zipBytes / 1024).toFixed(0)} KiB)\n`,
+  );
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exit(1);
+  });
+}

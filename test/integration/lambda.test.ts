@@ -1,0 +1,164 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createLogger } from '../../app/core/logger';
+import { createHandler, type DeleteHandler, type HttpResult } from '../../lambda/create-handler';
+import { bundleLambda } from '../../scripts/build';
+import { EVENT_KINDS, eventFor } from '../support/events';
+import { startTestCore, type TestCore } from '../support/test-core';
+
+const headerOf = (result: HttpResult, name: string): string | undefined => {
+  const key = Object.keys(result.headers ?? result.multiValueHeaders ?? {}).find((k) => k.toLowerCase() === name.toLowerCase());
+  if (!key) return undefined;
+  return result.headers?.[key] ?? result.multiValueHeaders?.[key]?.[0];
+};
+
+describe('DELETE Lambda', () => {
+  let t: TestCore;
+  let handler: DeleteHandler;
+  beforeAll(async () => {
+    t = await startTestCore();
+    handler = createHandler({ itemService: t.core.itemService, logger: createLogger({ logLevel: 'silent', environment: 'test' }) });
+  });
+  afterAll(() => t.close());
+
+  const newItem = async (): Promise<string> => (await t.core.itemService.create({ doomed: true })).id;
+
+  describe.each(EVENT_KINDS)('with a %s event', (kind) => {
+    it('deletes an item: 200 with the original message', async () => {
+      const id = await newItem();
+      const result = await handler(eventFor(kind, `/picus/${id}`));
+      expect(result.statusCode).toBe(200);
+      expect(JSON.parse(result.body)).toEqual({ message: `Item '${id}' deleted successfully` });
+      expect(headerOf(result, 'content-type')).toBe('application/json');
+      expect(result.isBase64Encoded).toBe(false);
+      await expect(t.core.itemService.get(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
+
+    it('answers 404 with error and detail for a missing item', async () => {
+      const result = await handler(eventFor(kind, '/picus/nope'));
+      expect(result.statusCode).toBe(404);
+      expect(JSON.parse(result.body)).toEqual({ error: "Item with id 'nope' not found", detail: "Item with id 'nope' not found", code: 'NOT_FOUND' });
+    });
+
+    it.each(['/picus/', '/picus/get/abc', '/picus/list/x', '/other/abc', '/picus'])('answers 400 for %s', async (path) => {
+      const result = await handler(eventFor(kind, path));
+      expect(result.statusCode).toBe(400);
+      expect(JSON.parse(result.body)).toMatchObject({ error: 'Missing item key in path', detail: 'Missing item key in path' });
+    });
+
+    it('decodes the key once', async () => {
+      await t.core.itemStore.put({ id: 'a b%20c', data: { x: 1 } });
+      const result = await handler(eventFor(kind, '/picus/a%20b%2520c'));
+      expect(result.statusCode).toBe(200);
+      expect(JSON.parse(result.body).message).toBe("Item 'a b%20c' deleted successfully");
+    });
+
+    it('rejects a key over 2048 bytes with 400', async () => {
+      const result = await handler(eventFor(kind, `/picus/${'k'.repeat(2049)}`));
+      expect(result.statusCode).toBe(400);
+      expect(JSON.parse(result.body).code).toBe('VALIDATION_FAILED');
+    });
+
+    it('answers other methods with 405', async () => {
+      const result = await handler(eventFor(kind, '/picus/abc', 'GET'));
+      expect(result.statusCode).toBe(405);
+      expect(headerOf(result, 'allow')).toBe('DELETE');
+    });
+  });
+
+  it('answers ALB events in the ALB response format', async () => {
+    const result = await handler(eventFor('alb', '/picus/nope'));
+    expect(result).toEqual({
+      statusCode: 404,
+      statusDescription: '404 Not Found',
+      isBase64Encoded: false,
+      headers: expect.any(Object),
+      body: expect.any(String),
+    });
+    for (const value of Object.values(result.headers!)) expect(typeof value).toBe('string');
+  });
+
+  it('answers multi-value ALB events with multiValueHeaders only', async () => {
+    const id = await newItem();
+    const result = await handler(eventFor('alb-multi-value', `/picus/${id}`));
+    expect(result.statusDescription).toBe('200 OK');
+    expect(result.headers).toBeUndefined();
+    expect(result.multiValueHeaders?.['content-type']).toEqual(['application/json']);
+  });
+
+  it('answers an empty event with 400, as the original did', async () => {
+    const result = await handler({});
+    expect(result.statusCode).toBe(400);
+  });
+
+  it('deletes atomically: twenty concurrent DELETEs give one 200 and nineteen 404s', async () => {
+    const id = await newItem();
+    const results = await Promise.all(Array.from({ length: 20 }, () => handler(eventFor('alb', `/picus/${id}`))));
+    const statuses = results.map((r) => r.statusCode).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 404)).toHaveLength(19);
+  });
+
+  it('answers 503 with Retry-After when DynamoDB is unreachable', async () => {
+    const down = createHandler({
+      itemService: { ...t.core.itemService, delete: async () => { const { DatabaseUnavailableError } = await import('../../app/core/errors'); throw new DatabaseUnavailableError(); } },
+      logger: createLogger({ logLevel: 'silent', environment: 'test' }),
+    });
+    const result = await down(eventFor('alb', '/picus/abc'));
+    expect(result.statusCode).toBe(503);
+    expect(JSON.parse(result.body)).toMatchObject({ error: 'Failed to delete item from database', code: 'DATABASE_UNAVAILABLE' });
+    expect(headerOf(result, 'retry-after')).toBe('1');
+  });
+
+  it('answers 500 without details when something unexpected fails', async () => {
+    const broken = createHandler({
+      itemService: { ...t.core.itemService, delete: () => Promise.reject(new Error('secret internals')) },
+      logger: createLogger({ logLevel: 'silent', environment: 'test' }),
+    });
+    const result = await broken(eventFor('alb', '/picus/abc'));
+    expect(result.statusCode).toBe(500);
+    expect(result.statusDescription).toBe('500 Internal Server Error');
+    expect(result.body).not.toContain('secret');
+    expect(JSON.parse(result.body).error).toBe('Failed to delete item from database');
+  });
+});
+
+describe('the bundled Lambda (dist/lambda/handler.js)', () => {
+  let t: TestCore;
+  let outdir: string;
+  let bundle: Awaited<ReturnType<typeof bundleLambda>>;
+  beforeAll(async () => {
+    t = await startTestCore();
+    outdir = mkdtempSync(join(tmpdir(), 'picus-lambda-'));
+    bundle = await bundleLambda(outdir);
+  });
+  afterAll(async () => {
+    rmSync(outdir, { recursive: true, force: true });
+    await t.close();
+  });
+
+  it('is one file under 1 MB with no Express or Apollo inside', () => {
+    expect(bundle.bytes).toBeLessThan(1024 * 1024);
+    expect(statSync(bundle.zip).size).toBeGreaterThan(0);
+  });
+
+  it('deletes through a fresh Node process, logging JSON without the event', async () => {
+    const id = (await t.core.itemService.create({ bundled: true })).id;
+    const event = eventFor('alb', `/picus/${id}`);
+    const script = `require(${JSON.stringify(bundle.handler)}).handler(${JSON.stringify(event)}, { awsRequestId: 'req-1' }).then((r) => process.stdout.write('RESULT ' + JSON.stringify(r) + '\\n'))`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
+      env: { PATH: process.env.PATH, DYNAMODB_ENDPOINT: t.endpoint, DYNAMODB_TABLE_NAME: t.core.config.tableName, AWS_REGION: 'us-east-1', LOG_LEVEL: 'info', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    const lines = stdout.trim().split('\n');
+    const result = JSON.parse(lines.find((l) => l.startsWith('RESULT '))!.slice(7)) as HttpResult;
+    expect(result).toMatchObject({ statusCode: 200, statusDescription: '200 OK', isBase64Encoded: false });
+    const logs = lines.filter((l) => !l.startsWith('RESULT ')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logs).toContainEqual(expect.objectContaining({ service: 'picus-delete', msg: 'request', status: 200, traceId: '1-67891233-abcdef012345678912345678', requestId: 'req-1' }));
+    const logText = JSON.stringify(logs);
+    expect(logText).not.toContain('user-agent');
+    expect(logText).not.toContain(id);
+  });
+});

@@ -1,11 +1,13 @@
 /**
  * `npm start`: the whole system on one machine, no cloud account, no Docker.
  * Embedded DynamoDB (dynalite, data under .data/ unless told otherwise) with
- * the table created, then the service on :8000.
+ * the table created, the service on :8000, and the local ALB on :8080 that
+ * sends DELETE /picus/* to the Lambda handler (in-process) and the rest to the service.
  *
  * Environment: DYNAMODB_ENDPOINT uses that server instead of the embedded one;
  * PICUS_DATA_DIR picks the data folder ("memory" keeps nothing);
- * DYNAMODB_PORT fixes the embedded server's port (default: any free one).
+ * DYNAMODB_PORT fixes the embedded server's port (default: any free one);
+ * ALB_PORT moves the local ALB (default 8080); PORT moves the service.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,6 +15,9 @@ import { loadConfig } from '../app/core/config';
 import { createCore } from '../app/core/create-core';
 import { ensureItemTable } from '../app/core/items/item-table';
 import { startHttpServer } from '../app/http/http-server';
+import { createLogger } from '../app/core/logger';
+import { createHandler } from '../lambda/create-handler';
+import { startLocalAlb } from './alb';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from './dynamo';
 
 async function main(): Promise<void> {
@@ -30,11 +35,22 @@ async function main(): Promise<void> {
   await ensureItemTable(core.doc, config.tableName);
   const service = await startHttpServer(core);
 
+  // The Lambda gets a core of its own, as it would in its own execution environment.
+  const lambdaCore = createCore(config, { logger: createLogger(config, 'picus-delete') });
+  const alb = await startLocalAlb(
+    { lambda: createHandler({ itemService: lambdaCore.itemService, logger: lambdaCore.logger }), healthCheck: { intervalMs: 1000, timeoutMs: 1000 }, deregistrationDelayMs: 5000 },
+    Number(env.ALB_PORT ?? 8080),
+  );
+  const serviceTarget = service.url.replace('localhost', '127.0.0.1');
+  alb.registerTarget(serviceTarget);
+  await alb.waitFor(serviceTarget, 'healthy');
+
   const lines = [
     '',
     'Picus is running:',
+    `  ALB      ${alb.url.replace("127.0.0.1", "localhost")}  (start here: DELETE /picus/* goes to the Lambda, everything else to the service)`,
     `  service  ${service.url}  (REST: /health /ready /picus/list /picus/put /picus/get/{key})`,
-    `  GraphQL  ${service.url}/graphql`,
+    `  GraphQL  ${alb.url.replace("127.0.0.1", "localhost")}/graphql`,
     `  DynamoDB ${config.dynamodbEndpoint}  table ${config.tableName}${embedded ? ' (embedded)' : ''}`,
     'Ctrl-C stops everything.',
     '',
@@ -45,7 +61,9 @@ async function main(): Promise<void> {
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    await alb.close();
     await service.shutdown();
+    lambdaCore.close();
     await embedded?.close();
     process.exit(0);
   };

@@ -1,0 +1,295 @@
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildAlbEvent, forwardedHeaders, LAMBDA_PAYLOAD_LIMIT, readAlbResult } from './alb-event';
+import { createRouter, loadListenerRules, type ListenerRules } from './alb-rules';
+
+/** Any function that takes an ALB event and answers like a Lambda: the handler, invoked in-process. */
+export type LambdaTarget = (event: never, context: { awsRequestId: string }) => Promise<unknown>;
+
+export interface HealthCheck {
+  path: string;
+  intervalMs: number;
+  timeoutMs: number;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+  /** Status that counts as healthy (the target group's matcher). */
+  matcher: number;
+}
+
+export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'draining';
+
+export interface TargetStatus {
+  url: string;
+  state: TargetState;
+  inFlight: number;
+}
+
+export interface LocalAlbOptions {
+  lambda: LambdaTarget;
+  rules?: ListenerRules;
+  /** Lambda target group attribute lambda.multi_value_headers.enabled. */
+  multiValueHeaders?: boolean;
+  /** The target group's health check; the Terraform values (30 s interval) by default, shorter locally. */
+  healthCheck?: Partial<HealthCheck>;
+  /** How long a deregistered target may finish in-flight requests (the target group's deregistration delay). */
+  deregistrationDelayMs?: number;
+  /** The ALB's idle timeout: a target that sends nothing for this long gets a 504. */
+  idleTimeoutMs?: number;
+  targetGroupArn?: string;
+}
+
+export interface LocalAlb {
+  url: string;
+  port: number;
+  /** Adds a service target (http://host:port); it takes traffic once it passes the health check. */
+  registerTarget(url: string): void;
+  /** Stops new traffic to the target and resolves once its in-flight requests finished or the delay passed. */
+  deregisterTarget(url: string): Promise<void>;
+  targets(): TargetStatus[];
+  /** Resolves when the target reaches the state (for tests and rolling-deploy replays). */
+  waitFor(url: string, state: TargetState, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Target {
+  url: URL;
+  state: TargetState;
+  inFlight: number;
+  passes: number;
+  failures: number;
+  timer?: NodeJS.Timeout;
+  drained?: () => void;
+}
+
+const DEFAULT_HEALTH_CHECK: HealthCheck = { path: '/health', intervalMs: 30_000, timeoutMs: 5_000, healthyThreshold: 2, unhealthyThreshold: 3, matcher: 200 };
+
+/**
+ * A local Application Load Balancer: the listener rules of the Terraform ALB
+ * (read from the same file), DELETE /picus/* to the Lambda handler invoked
+ * in-process with the event the real ALB builds, everything else to healthy
+ * service targets over HTTP, with target health checks and draining.
+ *
+ * @example
+ * const alb = await startLocalAlb({ lambda: handler, healthCheck: { intervalMs: 1000 } }, 8080);
+ * alb.registerTarget('http://127.0.0.1:8000');
+ */
+export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host = '127.0.0.1'): Promise<LocalAlb> {
+  const router = createRouter(options.rules ?? loadListenerRules());
+  const health: HealthCheck = { ...DEFAULT_HEALTH_CHECK, ...options.healthCheck };
+  const multiValueHeaders = options.multiValueHeaders ?? false;
+  const targetGroupArn = options.targetGroupArn ?? 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/picus-delete/local';
+  const deregistrationDelayMs = options.deregistrationDelayMs ?? 30_000;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+  // Keep-alive to targets, closing idle sockets before the targets' own 65 s keep-alive timeout, as the ALB does.
+  const agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: idleTimeoutMs });
+  const targets = new Map<string, Target>();
+  const waiters = new Set<() => void>();
+  let nextTarget = 0;
+  let invocations = 0;
+
+  const setState = (target: Target, state: TargetState): void => {
+    target.state = state;
+    waiters.forEach((check) => check());
+  };
+
+  const checkHealth = (target: Target): void => {
+    const req = httpRequest(new URL(health.path, target.url), { agent, timeout: health.timeoutMs, headers: { 'user-agent': 'ELB-HealthChecker/2.0' } }, (res) => {
+      res.resume();
+      record(target, res.statusCode === health.matcher);
+    });
+    req.on('timeout', () => req.destroy(new Error('health check timed out')));
+    req.on('error', () => record(target, false));
+    req.end();
+  };
+
+  const record = (target: Target, ok: boolean): void => {
+    if (target.state === 'draining' || !targets.has(target.url.origin)) return;
+    if (ok) {
+      target.failures = 0;
+      target.passes += 1;
+      if (target.state !== 'healthy' && target.passes >= health.healthyThreshold) setState(target, 'healthy');
+    } else {
+      target.passes = 0;
+      target.failures += 1;
+      if (target.state !== 'unhealthy' && target.failures >= health.unhealthyThreshold) setState(target, 'unhealthy');
+    }
+  };
+
+  /** Round robin over healthy targets; with none healthy the ALB fails open to every registered target. */
+  const pickTarget = (): Target | undefined => {
+    const live = [...targets.values()].filter((t) => t.state !== 'draining');
+    const healthy = live.filter((t) => t.state === 'healthy');
+    const pool = healthy.length > 0 ? healthy : live;
+    if (pool.length === 0) return undefined;
+    nextTarget = (nextTarget + 1) % pool.length;
+    return pool[nextTarget];
+  };
+
+  const finishOne = (target: Target): void => {
+    target.inFlight -= 1;
+    if (target.state === 'draining' && target.inFlight === 0) target.drained?.();
+  };
+
+  const sendError = (res: ServerResponse, status: number, message: string): void => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const body = JSON.stringify({ error: message });
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), server: 'awselb/2.0' });
+    res.end(body);
+  };
+
+  const forwardToService = (req: IncomingMessage, res: ServerResponse): void => {
+    const target = pickTarget();
+    if (!target) {
+      sendError(res, 503, 'Service Unavailable');
+      return;
+    }
+    target.inFlight += 1;
+    let done = false;
+    const finish = (): void => {
+      if (!done) {
+        done = true;
+        finishOne(target);
+      }
+    };
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined && name !== 'connection' && name !== 'keep-alive') headers[name] = value;
+    }
+    Object.assign(headers, forwardedHeaders(req, port));
+    const upstream = httpRequest(
+      { protocol: target.url.protocol, hostname: target.url.hostname, port: target.url.port, method: req.method, path: req.url, headers, agent, timeout: idleTimeoutMs },
+      (upstreamRes) => {
+        const responseHeaders = { ...upstreamRes.headers };
+        delete responseHeaders.connection;
+        delete responseHeaders['keep-alive'];
+        res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders);
+        upstreamRes.pipe(res);
+        upstreamRes.on('end', finish);
+        upstreamRes.on('error', () => {
+          finish();
+          res.destroy();
+        });
+      },
+    );
+    upstream.on('timeout', () => upstream.destroy(Object.assign(new Error('idle timeout'), { code: 'ALB_IDLE_TIMEOUT' })));
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      finish();
+      sendError(res, error.code === 'ALB_IDLE_TIMEOUT' ? 504 : 502, error.code === 'ALB_IDLE_TIMEOUT' ? 'Gateway Timeout' : 'Bad Gateway');
+    });
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+      finish();
+    });
+    req.pipe(upstream);
+  };
+
+  const invokeLambda = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > LAMBDA_PAYLOAD_LIMIT) {
+        sendError(res, 413, 'Request Entity Too Large');
+        return;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const event = buildAlbEvent({ req, body: Buffer.concat(chunks), targetGroupArn, multiValueHeaders, listenerPort: port });
+    invocations += 1;
+    let status: number;
+    let headers: [string, string][];
+    let body: Buffer;
+    try {
+      const result = await options.lambda(event as never, { awsRequestId: `local-${invocations}` });
+      ({ status, headers, body } = readAlbResult(result, multiValueHeaders));
+    } catch {
+      // A Lambda that throws, times out or answers malformed JSON is a 502 at the ALB.
+      sendError(res, 502, 'Bad Gateway');
+      return;
+    }
+    res.statusCode = status;
+    for (const [name, value] of headers) res.appendHeader(name, value);
+    res.setHeader('content-length', body.length);
+    res.end(body);
+  };
+
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    const { target } = router.route(req.method ?? 'GET', path);
+    if (target === 'lambda') {
+      invokeLambda(req, res).catch(() => sendError(res, 502, 'Bad Gateway'));
+    } else {
+      forwardToService(req, res);
+    }
+  });
+  server.keepAliveTimeout = idleTimeoutMs;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  port = actualPort;
+
+  return {
+    url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${actualPort}`,
+    port: actualPort,
+    registerTarget(url) {
+      const parsed = new URL(url);
+      if (targets.has(parsed.origin)) return;
+      const target: Target = { url: parsed, state: 'initial', inFlight: 0, passes: 0, failures: 0 };
+      targets.set(parsed.origin, target);
+      checkHealth(target);
+      target.timer = setInterval(() => checkHealth(target), health.intervalMs);
+      target.timer.unref();
+    },
+    async deregisterTarget(url) {
+      const target = targets.get(new URL(url).origin);
+      if (!target) return;
+      clearInterval(target.timer);
+      setState(target, 'draining');
+      if (target.inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, deregistrationDelayMs);
+          target.drained = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      targets.delete(target.url.origin);
+    },
+    targets: () => [...targets.values()].map((t) => ({ url: t.url.origin, state: t.state, inFlight: t.inFlight })),
+    waitFor(url, state, timeoutMs = 30_000) {
+      const origin = new URL(url).origin;
+      return new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (targets.get(origin)?.state === state) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`${origin} did not become ${state} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        targets.forEach((t) => clearInterval(t.timer));
+        agent.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Lambda cold start: a new Node process loads dist/lambda/handler.js and
+ * answers one ALB DELETE event against the embedded DynamoDB; the time is
+ * from spawn to the response on stdout. Median of RUNS runs, plus bundle size.
+ *
+ *   npx tsx test/bench/lambda-cold-start.ts
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDocumentClient } from '../../app/core/aws/dynamodb';
+import { loadConfig } from '../../app/core/config';
+import { createCore } from '../../app/core/create-core';
+import { ensureItemTable } from '../../app/core/items/item-table';
+import { startEmbeddedDynamo } from '../../local/dynamo';
+import { bundleLambda } from '../../scripts/build';
+import { eventFor } from '../support/events';
+
+const RUNS = Number(process.argv[2] ?? 10);
+
+export interface ColdStartResult {
+  runs: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  bundleBytes: number;
+  zipBytes: number;
+}
+
+export async function measureLambdaColdStart(runs = RUNS): Promise<ColdStartResult> {
+  const outdir = mkdtempSync(join(tmpdir(), 'picus-cold-'));
+  const db = await startEmbeddedDynamo();
+  try {
+    const bundle = await bundleLambda(outdir);
+    const config = loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: db.endpoint, DYNAMODB_TABLE_NAME: 'picus-bench' });
+    const core = createCore(config, { doc: createDocumentClient(config) });
+    await ensureItemTable(core.doc, config.tableName);
+    const times: number[] = [];
+    for (let i = 0; i < runs; i += 1) {
+      const { id } = await core.itemService.create({ run: i });
+      const event = JSON.stringify(eventFor('alb', `/picus/${id}`));
+      const script = `require(${JSON.stringify(bundle.handler)}).handler(${event}, {}).then((r) => process.stdout.write('STATUS ' + r.statusCode + '\\n'))`;
+      times.push(await timeToResponse(script, { DYNAMODB_ENDPOINT: db.endpoint, DYNAMODB_TABLE_NAME: config.tableName }));
+    }
+    core.close();
+    times.sort((a, b) => a - b);
+    return {
+      runs,
+      medianMs: times[Math.floor(times.length / 2)]!,
+      minMs: times[0]!,
+      maxMs: times[times.length - 1]!,
+      bundleBytes: bundle.bytes,
+      zipBytes: bundle.zipBytes,
+    };
+  } finally {
+    await db.close();
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function timeToResponse(script: string, env: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, ['-e', script], {
+      env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', LOG_LEVEL: 'silent', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('STATUS 200')) resolve(Number(process.hrtime.bigint() - started) / 1e6);
+    });
+    child.on('exit', (code) => (out.includes('STATUS 200') ? undefined : reject(new Error(`cold start run failed (${code}): ${out}`))));
+  });
+}
+
+if (require.main === module) {
+  measureLambdaColdStart().then(
+    (r) => {
+      process.stdout.write(
+        `Lambda cold start (spawn to first DELETE response, ${r.runs} runs): median ${r.medianMs.toFixed(0)} ms (min ${r.minMs.toFixed(0)}, max ${r.maxMs.toFixed(0)}); ` +
+          `bundle ${(r.bundleBytes / 1024).toFixed(0)} KiB, zip ${(r.zipBytes / 1024).toFixed(0)} KiB\n`,
+      );
+      process.exit(0);
+    },
+    (error: unknown) => {
+      process.stderr.write(`${String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,43 @@
+import { createRouter, loadListenerRules, pathPatternToRegExp } from '../../../local/alb-rules';
+
+describe('listener rules (terraform/modules/alb/listener-rules.json)', () => {
+  const rules = loadListenerRules();
+  const router = createRouter(rules);
+
+  it('keeps the original ALB table: priorities, patterns, methods and targets', () => {
+    expect(rules.rules.map((r) => [r.priority, r.name, r.path_patterns, r.http_methods, r.target])).toEqual([
+      [5, 'health', ['/health'], [], 'service'],
+      [10, 'picus_list', ['/picus/list'], ['GET'], 'service'],
+      [20, 'picus_put', ['/picus/put'], ['POST'], 'service'],
+      [30, 'picus_get', ['/picus/get/*'], ['GET'], 'service'],
+      [40, 'picus_delete', ['/picus/*'], ['DELETE'], 'lambda'],
+    ]);
+    expect(rules.default_target).toBe('service');
+  });
+
+  it.each([
+    ['DELETE', '/picus/abc', 'lambda', 'picus_delete'],
+    ['DELETE', '/picus/get/abc', 'lambda', 'picus_delete'],
+    ['DELETE', '/picus/list', 'lambda', 'picus_delete'],
+    ['DELETE', '/picus/', 'lambda', 'picus_delete'],
+    ['DELETE', '/picus', 'service', undefined],
+    ['DELETE', '/PICUS/abc', 'service', undefined],
+    ['GET', '/picus/abc', 'service', undefined],
+    ['GET', '/picus/list', 'service', 'picus_list'],
+    ['HEAD', '/picus/list', 'service', undefined],
+    ['POST', '/picus/put', 'service', 'picus_put'],
+    ['GET', '/picus/get/a/b', 'service', 'picus_get'],
+    ['POST', '/health', 'service', 'health'],
+    ['POST', '/graphql', 'service', undefined],
+  ])('routes %s %s to the %s', (method, path, target, rule) => {
+    expect(router.route(method, path)).toEqual(rule ? { target, rule } : { target });
+  });
+
+  it('matches path patterns as the ALB does: * spans slashes, ? is one character, the rest is literal', () => {
+    expect(pathPatternToRegExp('/a/*').test('/a/b/c')).toBe(true);
+    expect(pathPatternToRegExp('/a?c').test('/abc')).toBe(true);
+    expect(pathPatternToRegExp('/a?c').test('/ac')).toBe(false);
+    expect(pathPatternToRegExp('/a.c').test('/abc')).toBe(false);
+    expect(pathPatternToRegExp('/Picus').test('/picus')).toBe(false);
+  });
+});

@@ -1,0 +1,13 @@
+environment         = "prod"
+aws_region          = "us-east-1"
+ecs_desired_count   = 2
+ecs_max_count       = 10
+single_nat_gateway  = false
+enable_waf          = true
+waf_rate_limit      = 2000
+log_retention_days  = 90
+deletion_protection = true
+github_repository   = "picus-org/picus-gateway"
+# domain_name      = "app.example.com"
+# hosted_zone_name = "example.com"
+# alert_emails     = ["oncall@example.com"]

@@ -1,0 +1,153 @@
+provider "aws" {
+  region = var.aws_region
+
+  default_tags {
+    tags = local.tags
+  }
+}
+
+locals {
+  name = var.project_name
+  tags = merge(var.tags, {
+    Project     = var.project_name
+    Environment = var.environment
+    ManagedBy   = "terraform"
+  })
+  https_enabled = var.domain_name != null
+}
+
+module "network" {
+  source = "./modules/network"
+
+  name                 = local.name
+  vpc_cidr             = var.vpc_cidr
+  public_subnet_cidrs  = var.public_subnet_cidrs
+  private_subnet_cidrs = var.private_subnet_cidrs
+  single_nat_gateway   = var.single_nat_gateway
+  tags                 = local.tags
+}
+
+module "dynamodb_table" {
+  source = "./modules/dynamodb-table"
+
+  name                = var.dynamodb_table_name
+  deletion_protection = var.deletion_protection
+  tags                = local.tags
+}
+
+module "ecr_repository" {
+  source = "./modules/ecr-repository"
+
+  name = "${local.name}-app"
+  tags = local.tags
+}
+
+module "dns_certificate" {
+  source = "./modules/dns-certificate"
+  count  = local.https_enabled ? 1 : 0
+
+  domain_name  = var.domain_name
+  zone_name    = var.hosted_zone_name
+  alb_dns_name = module.alb.alb_dns_name
+  alb_zone_id  = module.alb.alb_zone_id
+  tags         = local.tags
+}
+
+module "alb" {
+  source = "./modules/alb"
+
+  name                 = local.name
+  vpc_id               = module.network.vpc_id
+  vpc_cidr_block       = module.network.vpc_cidr_block
+  public_subnet_ids    = module.network.public_subnet_ids
+  certificate_arn      = local.https_enabled ? module.dns_certificate[0].certificate_arn : null
+  target_port          = var.container_port
+  deregistration_delay = 30
+  deletion_protection  = var.deletion_protection
+  waf_rate_limit       = var.enable_waf ? var.waf_rate_limit : null
+  tags                 = local.tags
+}
+
+module "ecs_service" {
+  source = "./modules/ecs-service"
+
+  name                    = local.name
+  environment             = var.environment
+  cluster_name            = "${local.name}-cluster"
+  service_name            = "${local.name}-service"
+  task_family             = "${local.name}-app"
+  container_name          = "${local.name}-container"
+  image                   = "${module.ecr_repository.repository_url}:${var.image_tag}"
+  container_port          = var.container_port
+  task_cpu                = var.ecs_task_cpu
+  task_memory             = var.ecs_task_memory
+  desired_count           = var.ecs_desired_count
+  max_count               = var.ecs_max_count
+  environment_variables   = var.cors_origins == null ? {} : { CORS_ORIGINS = var.cors_origins }
+  table_name              = module.dynamodb_table.table_name
+  table_arn               = module.dynamodb_table.table_arn
+  ecr_repository_arn      = module.ecr_repository.repository_arn
+  vpc_id                  = module.network.vpc_id
+  private_subnet_ids      = module.network.private_subnet_ids
+  alb_security_group_id   = module.alb.security_group_id
+  target_group_arn        = module.alb.service_target_group_arn
+  alb_arn_suffix          = module.alb.alb_arn_suffix
+  target_group_arn_suffix = module.alb.service_target_group_arn_suffix
+  log_group_name          = "/ecs/${local.name}"
+  log_retention_days      = var.log_retention_days
+  tags                    = local.tags
+
+  # The service registers in the target group only once the listener routing to it exists.
+  depends_on = [module.alb]
+}
+
+module "lambda_function" {
+  source = "./modules/lambda-function"
+
+  function_name      = "${local.name}-${var.environment}-delete"
+  environment        = var.environment
+  zip_path           = var.lambda_zip_path
+  table_name         = module.dynamodb_table.table_name
+  table_arn          = module.dynamodb_table.table_arn
+  target_group_arn   = module.alb.lambda_target_group_arn
+  log_retention_days = var.log_retention_days
+  tags               = local.tags
+}
+
+module "observability" {
+  source = "./modules/observability"
+
+  name                            = local.name
+  alert_emails                    = var.alert_emails
+  alb_arn_suffix                  = module.alb.alb_arn_suffix
+  service_target_group_arn_suffix = module.alb.service_target_group_arn_suffix
+  lambda_target_group_arn_suffix  = module.alb.lambda_target_group_arn_suffix
+  lambda_function_name            = module.lambda_function.function_name
+  ecs_cluster_name                = module.ecs_service.cluster_name
+  ecs_service_name                = module.ecs_service.service_name
+  table_name                      = module.dynamodb_table.table_name
+  tags                            = local.tags
+}
+
+module "lambda_canary" {
+  source = "./modules/lambda-canary"
+
+  name                 = "${local.name}-delete"
+  function_arn         = module.lambda_function.function_arn
+  rollback_alarm_names = module.observability.lambda_rollback_alarm_names
+  tags                 = local.tags
+}
+
+module "github_oidc" {
+  source = "./modules/github-oidc"
+
+  name                        = local.name
+  repository                  = var.github_repository
+  create_provider             = var.create_github_oidc_provider
+  ecr_repository_arn          = module.ecr_repository.repository_arn
+  ecs_service_arn             = module.ecs_service.service_arn
+  ecs_task_role_arns          = [module.ecs_service.task_role_arn, module.ecs_service.execution_role_arn]
+  lambda_function_arn         = module.lambda_function.function_arn
+  codedeploy_application_name = module.lambda_canary.application_name
+  tags                        = local.tags
+}

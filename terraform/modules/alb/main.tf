@@ -1,0 +1,283 @@
+locals {
+  # The one routing table, shared with the local ALB (local/alb.ts).
+  routing = jsondecode(file("${path.module}/listener-rules.json"))
+  target_group_arns = {
+    service = aws_lb_target_group.service.arn
+    lambda  = aws_lb_target_group.lambda.arn
+  }
+  https_enabled = var.certificate_arn != null
+  # Rules hang off the listener clients use: HTTPS when there is a certificate, else HTTP.
+  front_listener_arn = local.https_enabled ? aws_lb_listener.https[0].arn : aws_lb_listener.http.arn
+}
+
+################################################################################
+# Security groups
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html
+################################################################################
+
+resource "aws_security_group" "this" {
+  name_prefix = "${var.name}-alb-"
+  description = "Public HTTP and HTTPS to the ${var.name} ALB"
+  vpc_id      = var.vpc_id
+
+  tags = merge(var.tags, { Name = "${var.name}-alb" })
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "listener" {
+  for_each = toset(local.https_enabled ? ["80", "443"] : ["80"])
+
+  security_group_id = aws_security_group.this.id
+  description       = "Clients on port ${each.value}"
+  cidr_ipv4         = "0.0.0.0/0"
+  from_port         = tonumber(each.value)
+  to_port           = tonumber(each.value)
+  ip_protocol       = "tcp"
+}
+
+resource "aws_vpc_security_group_egress_rule" "targets" {
+  security_group_id = aws_security_group.this.id
+  description       = "To the service targets in the VPC"
+  cidr_ipv4         = var.vpc_cidr_block
+  from_port         = var.target_port
+  to_port           = var.target_port
+  ip_protocol       = "tcp"
+}
+
+################################################################################
+# Load balancer
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html
+################################################################################
+
+resource "aws_lb" "this" {
+  name               = "${var.name}-alb"
+  load_balancer_type = "application"
+  internal           = false
+  security_groups    = [aws_security_group.this.id]
+  subnets            = var.public_subnet_ids
+
+  drop_invalid_header_fields = true
+  enable_deletion_protection = var.deletion_protection
+  enable_http2               = true
+  idle_timeout               = var.idle_timeout
+
+  dynamic "access_logs" {
+    for_each = var.access_logs_bucket == null ? [] : [var.access_logs_bucket]
+    content {
+      bucket  = access_logs.value
+      prefix  = var.name
+      enabled = true
+    }
+  }
+
+  tags = merge(var.tags, { Name = "${var.name}-alb" })
+}
+
+################################################################################
+# Target groups: the ECS service (ip targets) and the DELETE Lambda
+################################################################################
+
+resource "aws_lb_target_group" "service" {
+  name_prefix          = "svc-"
+  port                 = var.target_port
+  protocol             = "HTTP"
+  target_type          = "ip"
+  vpc_id               = var.vpc_id
+  deregistration_delay = var.deregistration_delay
+
+  health_check {
+    path                = var.health_check.path
+    matcher             = "200"
+    interval            = var.health_check.interval
+    timeout             = var.health_check.timeout
+    healthy_threshold   = var.health_check.healthy_threshold
+    unhealthy_threshold = var.health_check.unhealthy_threshold
+  }
+
+  tags = merge(var.tags, { Name = "${var.name}-service" })
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_lb_target_group" "lambda" {
+  name_prefix = "del-"
+  target_type = "lambda"
+  # Off, as the handler is written for single-value events; it answers in whichever mode the event uses.
+  lambda_multi_value_headers_enabled = var.lambda_multi_value_headers
+
+  tags = merge(var.tags, { Name = "${var.name}-delete" })
+}
+
+################################################################################
+# Listeners: HTTPS with TLS 1.3/1.2; HTTP redirects to it, or serves directly when no domain is given
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
+################################################################################
+
+resource "aws_lb_listener" "https" {
+  count = local.https_enabled ? 1 : 0
+
+  load_balancer_arn = aws_lb.this.arn
+  port              = 443
+  protocol          = "HTTPS"
+  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+  certificate_arn   = var.certificate_arn
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.service.arn
+  }
+
+  tags = var.tags
+}
+
+resource "aws_lb_listener" "http" {
+  load_balancer_arn = aws_lb.this.arn
+  port              = 80
+  protocol          = "HTTP"
+
+  default_action {
+    type             = local.https_enabled ? "redirect" : "forward"
+    target_group_arn = local.https_enabled ? null : aws_lb_target_group.service.arn
+
+    dynamic "redirect" {
+      for_each = local.https_enabled ? [1] : []
+      content {
+        port        = "443"
+        protocol    = "HTTPS"
+        status_code = "HTTP_301"
+      }
+    }
+  }
+
+  tags = var.tags
+}
+
+# Listener rules, ascending priority before the default action:
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html
+resource "aws_lb_listener_rule" "this" {
+  for_each = { for rule in local.routing.rules : rule.name => rule }
+
+  listener_arn = local.front_listener_arn
+  priority     = each.value.priority
+
+  action {
+    type             = "forward"
+    target_group_arn = local.target_group_arns[each.value.target]
+  }
+
+  condition {
+    path_pattern {
+      values = each.value.path_patterns
+    }
+  }
+
+  dynamic "condition" {
+    for_each = length(each.value.http_methods) > 0 ? [each.value.http_methods] : []
+    content {
+      http_request_method {
+        values = condition.value
+      }
+    }
+  }
+
+  tags = merge(var.tags, { Name = "${var.name}-${replace(each.key, "_", "-")}" })
+}
+
+################################################################################
+# WAF: a rate-based rule per client IP, plus AWS's common rule set
+# https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html
+################################################################################
+
+resource "aws_wafv2_web_acl" "this" {
+  count = var.waf_rate_limit == null ? 0 : 1
+
+  name  = "${var.name}-alb"
+  scope = "REGIONAL"
+
+  default_action {
+    allow {}
+  }
+
+  rule {
+    name     = "rate-limit-per-ip"
+    priority = 1
+
+    action {
+      block {}
+    }
+
+    statement {
+      rate_based_statement {
+        limit                 = var.waf_rate_limit
+        evaluation_window_sec = 300
+        aggregate_key_type    = "IP"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-rate-limit"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "aws-known-bad-inputs"
+    priority = 2
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesKnownBadInputsRuleSet"
+        vendor_name = "AWS"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-known-bad-inputs"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  visibility_config {
+    cloudwatch_metrics_enabled = true
+    metric_name                = "${var.name}-alb"
+    sampled_requests_enabled   = true
+  }
+
+  tags = var.tags
+}
+
+# WAF requires the aws-waf-logs- prefix on its log group.
+resource "aws_cloudwatch_log_group" "waf" {
+  count = var.waf_rate_limit == null ? 0 : 1
+
+  name              = "aws-waf-logs-${var.name}"
+  retention_in_days = var.waf_log_retention_days
+  kms_key_id        = var.log_kms_key_arn
+
+  tags = var.tags
+}
+
+resource "aws_wafv2_web_acl_logging_configuration" "this" {
+  count = var.waf_rate_limit == null ? 0 : 1
+
+  resource_arn            = aws_wafv2_web_acl.this[0].arn
+  log_destination_configs = [aws_cloudwatch_log_group.waf[0].arn]
+}
+
+resource "aws_wafv2_web_acl_association" "this" {
+  count = var.waf_rate_limit == null ? 0 : 1
+
+  resource_arn = aws_lb.this.arn
+  web_acl_arn  = aws_wafv2_web_acl.this[0].arn
+}

@@ -1,0 +1,352 @@
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.region
+  alb        = { LoadBalancer = var.alb_arn_suffix }
+  service_tg = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.service_target_group_arn_suffix }
+  lambda_tg  = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.lambda_target_group_arn_suffix }
+  ecs        = { ClusterName = var.ecs_cluster_name, ServiceName = var.ecs_service_name }
+  # ThrottledRequests and SystemErrors are reported per table AND operation: sum the operations the code uses.
+  table_operations = ["GetItem", "BatchGetItem", "PutItem", "Scan", "DeleteItem"]
+  alarm_actions    = [aws_sns_topic.alerts.arn]
+}
+
+################################################################################
+# Alerts topic, encrypted with a key CloudWatch may use (the original's aws/sns key silently dropped every alarm)
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-encryption
+################################################################################
+
+data "aws_iam_policy_document" "alerts_key" {
+  statement {
+    sid       = "AccountAdministers"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${local.account_id}:root"]
+    }
+  }
+  statement {
+    sid       = "CloudWatchPublishesAlarms"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_kms_key" "alerts" {
+  description         = "${var.name} alerts topic"
+  enable_key_rotation = true
+  policy              = data.aws_iam_policy_document.alerts_key.json
+
+  tags = var.tags
+}
+
+resource "aws_kms_alias" "alerts" {
+  name          = "alias/${var.name}-alerts"
+  target_key_id = aws_kms_key.alerts.key_id
+}
+
+resource "aws_sns_topic" "alerts" {
+  name              = "${var.name}-critical-alerts"
+  display_name      = "${var.name} critical alerts"
+  kms_master_key_id = aws_kms_key.alerts.arn
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "alerts_topic" {
+  statement {
+    sid       = "CloudWatchAlarmsPublish"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alerts.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "alerts" {
+  arn    = aws_sns_topic.alerts.arn
+  policy = data.aws_iam_policy_document.alerts_topic.json
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  for_each = toset(var.alert_emails)
+
+  topic_arn = aws_sns_topic.alerts.arn
+  protocol  = "email"
+  endpoint  = each.value
+}
+
+################################################################################
+# Alarms on metrics that exist, with the dimensions they are published under
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+################################################################################
+
+resource "aws_cloudwatch_metric_alarm" "service_5xx" {
+  alarm_name          = "${var.name}-service-5xx"
+  alarm_description   = "The service answered more than ${var.service_5xx_threshold} 5XX responses a minute for 2 minutes."
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "HTTPCode_Target_5XX_Count"
+  dimensions          = local.service_tg
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 2
+  threshold           = var.service_5xx_threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching" # no datapoint means no 5XX
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "alb_5xx" {
+  alarm_name          = "${var.name}-alb-5xx"
+  alarm_description   = "The load balancer itself answered 5XX (502/503/504: no healthy target, target errors or timeouts)."
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "HTTPCode_ELB_5XX_Count"
+  dimensions          = local.alb
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 2
+  threshold           = var.service_5xx_threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
+  alarm_name          = "${var.name}-unhealthy-hosts"
+  alarm_description   = "At least one service task has failed ALB health checks for 3 minutes."
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "UnHealthyHostCount"
+  dimensions          = local.service_tg
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 3
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "no_healthy_hosts" {
+  alarm_name          = "${var.name}-no-healthy-hosts"
+  alarm_description   = "Zero healthy service tasks: the API is down."
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "HealthyHostCount"
+  dimensions          = local.service_tg
+  statistic           = "Minimum"
+  period              = 60
+  evaluation_periods  = 2
+  threshold           = 1
+  comparison_operator = "LessThanThreshold"
+  treat_missing_data  = "breaching" # no datapoint here means no healthy target reports
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "latency_p99" {
+  alarm_name          = "${var.name}-latency-p99"
+  alarm_description   = "p99 target response time above ${var.latency_p99_threshold_seconds} s for 5 minutes."
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "TargetResponseTime"
+  dimensions          = local.service_tg
+  extended_statistic  = "p99"
+  period              = 60
+  evaluation_periods  = 5
+  threshold           = var.latency_p99_threshold_seconds
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
+  alarm_name          = "${var.name}-lambda-errors"
+  alarm_description   = "The DELETE Lambda threw (crashed or timed out); also stops its canary."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = var.lambda_function_name }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "lambda_5xx" {
+  alarm_name          = "${var.name}-lambda-target-5xx"
+  alarm_description   = "The DELETE Lambda answered 5XX (DynamoDB failures are answered, not thrown); also stops its canary."
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "HTTPCode_Target_5XX_Count"
+  dimensions          = local.lambda_tg
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = var.lambda_5xx_threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "dynamodb" {
+  for_each = toset(["ThrottledRequests", "SystemErrors"])
+
+  alarm_name          = "${var.name}-dynamodb-${lower(each.value)}"
+  alarm_description   = "DynamoDB ${each.value} on ${var.table_name}, summed over the operations the code uses."
+  evaluation_periods  = 1
+  threshold           = var.dynamodb_error_threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  metric_query {
+    id          = "total"
+    expression  = "SUM([${join(",", [for i, _ in local.table_operations : "m${i}"])}])"
+    label       = "${each.value} (all operations)"
+    return_data = true
+  }
+
+  dynamic "metric_query" {
+    for_each = local.table_operations
+    content {
+      id = "m${metric_query.key}"
+      metric {
+        namespace   = "AWS/DynamoDB"
+        metric_name = each.value
+        dimensions  = { TableName = var.table_name, Operation = metric_query.value }
+        stat        = "Sum"
+        period      = 60
+      }
+    }
+  }
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "ecs_cpu" {
+  alarm_name          = "${var.name}-ecs-cpu"
+  alarm_description   = "Service CPU above 90 % for 5 minutes: autoscaling is at its maximum or not keeping up."
+  namespace           = "AWS/ECS"
+  metric_name         = "CPUUtilization"
+  dimensions          = local.ecs
+  statistic           = "Average"
+  period              = 60
+  evaluation_periods  = 5
+  threshold           = 90
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+################################################################################
+# Dashboard: every widget names its dimensions from the resources, nothing hard-coded
+################################################################################
+
+resource "aws_cloudwatch_dashboard" "this" {
+  dashboard_name = "${var.name}-dashboard"
+  dashboard_body = jsonencode({
+    widgets = [
+      {
+        type = "metric", x = 0, y = 0, width = 12, height = 6
+        properties = {
+          title = "Service latency (p50, p95, p99)", region = local.region, view = "timeSeries", period = 60
+          metrics = [for p in ["p50", "p95", "p99"] : ["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", var.alb_arn_suffix, "TargetGroup", var.service_target_group_arn_suffix, { stat = p, label = p }]]
+          annotations = { horizontal = [{ label = "p99 alarm", value = var.latency_p99_threshold_seconds }] }
+        }
+      },
+      {
+        type = "metric", x = 12, y = 0, width = 12, height = 6
+        properties = {
+          title = "Requests and 5XX", region = local.region, view = "timeSeries", period = 60, stat = "Sum"
+          metrics = [
+            ["AWS/ApplicationELB", "RequestCount", "LoadBalancer", var.alb_arn_suffix],
+            ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", var.alb_arn_suffix, "TargetGroup", var.service_target_group_arn_suffix, { label = "service 5XX" }],
+            ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", var.alb_arn_suffix, "TargetGroup", var.lambda_target_group_arn_suffix, { label = "lambda 5XX" }],
+            ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "LoadBalancer", var.alb_arn_suffix, { label = "ALB 5XX" }],
+          ]
+        }
+      },
+      {
+        type = "metric", x = 0, y = 6, width = 12, height = 6
+        properties = {
+          title = "Service targets", region = local.region, view = "timeSeries", period = 60, stat = "Minimum"
+          metrics = [
+            ["AWS/ApplicationELB", "HealthyHostCount", "LoadBalancer", var.alb_arn_suffix, "TargetGroup", var.service_target_group_arn_suffix],
+            ["AWS/ApplicationELB", "UnHealthyHostCount", "LoadBalancer", var.alb_arn_suffix, "TargetGroup", var.service_target_group_arn_suffix, { stat = "Maximum" }],
+          ]
+        }
+      },
+      {
+        type = "metric", x = 12, y = 6, width = 12, height = 6
+        properties = {
+          title = "ECS CPU and memory", region = local.region, view = "timeSeries", period = 60, stat = "Average"
+          metrics = [
+            ["AWS/ECS", "CPUUtilization", "ClusterName", var.ecs_cluster_name, "ServiceName", var.ecs_service_name],
+            ["AWS/ECS", "MemoryUtilization", "ClusterName", var.ecs_cluster_name, "ServiceName", var.ecs_service_name],
+          ]
+        }
+      },
+      {
+        type = "metric", x = 0, y = 12, width = 12, height = 6
+        properties = {
+          title = "DELETE Lambda", region = local.region, view = "timeSeries", period = 60, stat = "Sum"
+          metrics = [
+            ["AWS/Lambda", "Invocations", "FunctionName", var.lambda_function_name],
+            ["AWS/Lambda", "Errors", "FunctionName", var.lambda_function_name],
+            ["AWS/Lambda", "Throttles", "FunctionName", var.lambda_function_name],
+            ["AWS/Lambda", "Duration", "FunctionName", var.lambda_function_name, { stat = "p99", yAxis = "right" }],
+          ]
+        }
+      },
+      {
+        type = "metric", x = 12, y = 12, width = 12, height = 6
+        properties = {
+          title = "DynamoDB latency by operation", region = local.region, view = "timeSeries", period = 60, stat = "Average"
+          metrics = [for op in local.table_operations : ["AWS/DynamoDB", "SuccessfulRequestLatency", "TableName", var.table_name, "Operation", op]]
+        }
+      },
+    ]
+  })
+}

@@ -1,0 +1,89 @@
+output "app_url" {
+  description = "Where clients reach the API"
+  value       = local.https_enabled ? "https://${var.domain_name}" : "http://${module.alb.alb_dns_name}"
+}
+
+output "alb_dns_name" {
+  description = "DNS name of the ALB"
+  value       = module.alb.alb_dns_name
+}
+
+output "vpc_id" {
+  description = "ID of the VPC"
+  value       = module.network.vpc_id
+}
+
+output "ecr_repository_url" {
+  description = "Where CI pushes images"
+  value       = module.ecr_repository.repository_url
+}
+
+output "dynamodb_table_name" {
+  description = "Name of the items table"
+  value       = module.dynamodb_table.table_name
+}
+
+output "ecs_cluster_name" {
+  description = "ECS cluster (GitHub variable ECS_CLUSTER)"
+  value       = module.ecs_service.cluster_name
+}
+
+output "ecs_service_name" {
+  description = "ECS service (GitHub variable ECS_SERVICE)"
+  value       = module.ecs_service.service_name
+}
+
+output "ecs_task_family" {
+  description = "Task definition family (GitHub variable ECS_TASK_FAMILY)"
+  value       = module.ecs_service.task_family
+}
+
+output "ecs_container_name" {
+  description = "Container name in the task definition"
+  value       = module.ecs_service.container_name
+}
+
+output "lambda_function_name" {
+  description = "DELETE Lambda (GitHub variable LAMBDA_FUNCTION_NAME)"
+  value       = module.lambda_function.function_name
+}
+
+output "lambda_alias_arn" {
+  description = "The alias the ALB invokes"
+  value       = module.lambda_function.alias_arn
+}
+
+output "codedeploy_application_name" {
+  description = "CodeDeploy application of the Lambda canary"
+  value       = module.lambda_canary.application_name
+}
+
+output "codedeploy_deployment_group_name" {
+  description = "CodeDeploy deployment group of the Lambda canary"
+  value       = module.lambda_canary.deployment_group_name
+}
+
+output "alerts_topic_arn" {
+  description = "SNS topic of every alarm"
+  value       = module.observability.alerts_topic_arn
+}
+
+output "alarm_names" {
+  description = "Every alarm, by purpose"
+  value       = module.observability.alarm_names
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard"
+  value       = module.observability.dashboard_name
+}
+
+output "github_deploy_role_arn" {
+  description = "Role the deploy workflows assume (GitHub variable AWS_DEPLOY_ROLE_ARN)"
+  value       = module.github_oidc.deploy_role_arn
+}
+
+output "github_terraform_role_arn" {
+  description = "Role the Terraform workflow assumes (GitHub variable AWS_TERRAFORM_ROLE_ARN)"
+  value       = module.github_oidc.terraform_role_arn
+}

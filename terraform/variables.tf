@@ -1,0 +1,180 @@
+variable "aws_region" {
+  description = "Region of every resource"
+  type        = string
+  default     = "us-east-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.aws_region))
+    error_message = "aws_region must look like us-east-1."
+  }
+}
+
+variable "environment" {
+  description = "Stage: dev or prod (one AWS account per stage; resource names carry the project name)"
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "prod"], var.environment)
+    error_message = "environment must be dev or prod."
+  }
+}
+
+variable "project_name" {
+  description = "Prefix of resource names: picus gives picus-cluster, picus-service, picus-app, /ecs/picus"
+  type        = string
+  default     = "picus"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.project_name))
+    error_message = "project_name must be 2-21 lower-case letters, digits or dashes, starting with a letter."
+  }
+}
+
+variable "dynamodb_table_name" {
+  description = "Items table (the original's name, so existing data keeps working)"
+  type        = string
+  default     = "picus-data"
+}
+
+variable "vpc_cidr" {
+  description = "CIDR of the VPC"
+  type        = string
+  default     = "10.0.0.0/16"
+}
+
+variable "public_subnet_cidrs" {
+  description = "Public subnets, one per availability zone"
+  type        = list(string)
+  default     = ["10.0.1.0/24", "10.0.2.0/24"]
+}
+
+variable "private_subnet_cidrs" {
+  description = "Private subnets, one per availability zone"
+  type        = list(string)
+  default     = ["10.0.11.0/24", "10.0.12.0/24"]
+}
+
+variable "single_nat_gateway" {
+  description = "One NAT gateway (cheaper) instead of one per availability zone"
+  type        = bool
+  default     = true
+}
+
+variable "container_port" {
+  description = "Port of the service container"
+  type        = number
+  default     = 8000
+}
+
+variable "ecs_task_cpu" {
+  description = "Task CPU units"
+  type        = number
+  default     = 512
+}
+
+variable "ecs_task_memory" {
+  description = "Task memory in MiB"
+  type        = number
+  default     = 1024
+}
+
+variable "ecs_desired_count" {
+  description = "Tasks at start and autoscaling minimum (at least 2, across availability zones)"
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.ecs_desired_count >= 2
+    error_message = "ecs_desired_count must be at least 2."
+  }
+}
+
+variable "ecs_max_count" {
+  description = "Autoscaling maximum"
+  type        = number
+  default     = 6
+}
+
+variable "image_tag" {
+  description = "Image tag of the first task definition; CI deploys later ones"
+  type        = string
+  default     = "bootstrap"
+}
+
+variable "lambda_zip_path" {
+  description = "The Lambda bundle from npm run build"
+  type        = string
+  default     = "../dist/lambda.zip"
+}
+
+variable "cors_origins" {
+  description = "Browser origins allowed to call the API (CORS_ORIGINS), comma-separated; null allows none"
+  type        = string
+  default     = null
+}
+
+variable "domain_name" {
+  description = "Name clients use (e.g. app.example.com); null: no certificate, the ALB serves HTTP on port 80"
+  type        = string
+  default     = null
+}
+
+variable "hosted_zone_name" {
+  description = "Route 53 public zone holding domain_name (e.g. example.com)"
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.domain_name == null || var.hosted_zone_name != null
+    error_message = "hosted_zone_name is required when domain_name is set."
+  }
+}
+
+variable "alert_emails" {
+  description = "Addresses subscribed to the alerts topic"
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "enable_waf" {
+  description = "Attach a WAF web ACL with a per-IP rate limit to the ALB (on in prod)"
+  type        = bool
+  default     = false
+}
+
+variable "waf_rate_limit" {
+  description = "Requests per client IP per 5 minutes before WAF blocks it"
+  type        = number
+  default     = 2000
+}
+
+variable "deletion_protection" {
+  description = "Protect the table and the ALB from deletion"
+  type        = bool
+  default     = true
+}
+
+variable "log_retention_days" {
+  description = "Retention of the ECS and Lambda logs, in days"
+  type        = number
+  default     = 30
+}
+
+variable "github_repository" {
+  description = "GitHub repository (owner/name) whose workflows deploy"
+  type        = string
+}
+
+variable "create_github_oidc_provider" {
+  description = "Create the account's GitHub OIDC provider (false when it exists)"
+  type        = bool
+  default     = true
+}
+
+variable "tags" {
+  description = "Extra tags on every resource"
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

@@ -1,0 +1,290 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createRouter, loadListenerRules } from '../../../local/alb-rules';
+import { renderDocs, withDocs } from '../../../scripts/terraform-docs';
+import { interpolations, loadModule, moduleDirs, strings, TERRAFORM_DIR, withoutLiterals, type Module } from './hcl';
+
+const modules = new Map<string, Module>();
+let root: Module;
+
+beforeAll(async () => {
+  root = await loadModule(TERRAFORM_DIR);
+  for (const dir of moduleDirs()) modules.set(dir.split('/').pop()!, await loadModule(dir));
+});
+
+const mod = (name: string): Module => {
+  const found = modules.get(name);
+  if (!found) throw new Error(`no module ${name}`);
+  return found;
+};
+const all = (): [string, Module][] => [['root', root], ...modules];
+const statements = (m: Module, doc: string): any[] => m.data.aws_iam_policy_document?.[doc]?.statement ?? [];
+const actionsOf = (m: Module, doc: string): string[] => statements(m, doc).flatMap((s) => s.actions).sort();
+
+describe('Terraform module structure', () => {
+  it('has the expected modules', () => {
+    expect([...modules.keys()].sort()).toEqual(
+      ['alb', 'dns-certificate', 'dynamodb-table', 'ecr-repository', 'ecs-service', 'github-oidc', 'lambda-canary', 'lambda-function', 'network', 'observability'].sort(),
+    );
+  });
+
+  it('gives every module main, variables, outputs, versions and a README listing its inputs and outputs', () => {
+    for (const [name, m] of modules) {
+      for (const file of ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', 'README.md']) {
+        expect([name, existsSync(join(m.dir, file))]).toEqual([name, true]);
+      }
+      const readme = readFileSync(join(m.dir, 'README.md'), 'utf8');
+      for (const variable of Object.keys(m.variable)) expect([name, readme.includes(`<a name="input_${variable}">`)]).toEqual([name, true]);
+      for (const output of Object.keys(m.output)) expect([name, readme.includes(`<a name="output_${output}">`)]).toEqual([name, true]);
+    }
+    for (const file of ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', 'backend.tf', 'envs/dev.tfvars', 'envs/prod.tfvars', 'envs/dev.s3.tfbackend', 'envs/prod.s3.tfbackend']) {
+      expect([file, existsSync(join(TERRAFORM_DIR, file))]).toEqual([file, true]);
+    }
+  });
+
+  it('keeps the inputs and outputs in each module README current (npm run docs:terraform)', () => {
+    for (const [name, m] of modules) {
+      const readme = readFileSync(join(m.dir, 'README.md'), 'utf8');
+      expect([name, withDocs(readme, renderDocs(m)) === readme]).toEqual([name, true]);
+    }
+  });
+
+  it('types and describes every variable and describes every output', () => {
+    for (const [name, m] of all()) {
+      for (const [variable, body] of Object.entries(m.variable)) {
+        expect([name, variable, typeof body.type, typeof body.description]).toEqual([name, variable, 'string', 'string']);
+      }
+      for (const [output, body] of Object.entries(m.output)) expect([name, output, typeof body.description]).toEqual([name, output, 'string']);
+    }
+  });
+
+  it('pins Terraform >= 1.10 and the AWS provider to major 6 everywhere', () => {
+    for (const [name, m] of all()) {
+      const block = m.terraform.find((t) => t.required_version);
+      expect([name, block?.required_version]).toEqual([name, '>= 1.10']);
+      const aws = block!.required_providers[0].aws;
+      expect([name, aws.source]).toEqual([name, 'hashicorp/aws']);
+      expect([name, /^(~> 6\.0|>= 6\.0, < 7\.0)$/.test(aws.version)]).toEqual([name, true]);
+    }
+  });
+
+  it('keeps state in S3 with the native lock file', () => {
+    const backend = root.terraform.find((t) => t.backend)?.backend.s3[0];
+    expect(backend).toMatchObject({ encrypt: true, use_lockfile: true });
+  });
+
+  it('declares everything it references: variables, locals, resources, data sources, modules and their outputs', () => {
+    const problems: string[] = [];
+    for (const [name, m] of all()) {
+      const expressions = [m.variable, m.output, m.locals, m.module, m.resource, m.data].flatMap(strings).flatMap(interpolations).map(withoutLiterals);
+      for (const expr of expressions) {
+        for (const [, v] of expr.matchAll(/(?<![\w.])var\.([A-Za-z_][\w-]*)/g)) if (!m.variable[v!]) problems.push(`${name}: var.${v}`);
+        for (const [, l] of expr.matchAll(/(?<![\w.])local\.([A-Za-z_][\w-]*)/g)) if (!(l! in m.locals)) problems.push(`${name}: local.${l}`);
+        for (const [, t, n] of expr.matchAll(/(?<![\w.])data\.([a-z0-9_]+)\.([A-Za-z_][\w-]*)/g)) if (!m.data[t!]?.[n!]) problems.push(`${name}: data.${t}.${n}`);
+        for (const [, t, n] of expr.matchAll(/(?<![\w.])(aws_[a-z0-9_]+)\.([A-Za-z_][\w-]*)/g)) if (!m.resource[t!]?.[n!]) problems.push(`${name}: ${t}.${n}`);
+        for (const [, callee, output] of expr.matchAll(/(?<![\w.])module\.([A-Za-z_][\w-]*)(?:\[\d+\])?\.([A-Za-z_][\w-]*)/g)) {
+          const call = m.module[callee!];
+          if (!call) {
+            problems.push(`${name}: module.${callee}`);
+            continue;
+          }
+          const target = [...modules.values()].find((x) => x.dir === resolve(m.dir, call.source));
+          if (!target?.output[output!]) problems.push(`${name}: module.${callee}.${output}`);
+        }
+      }
+      for (const [callee, call] of Object.entries(m.module)) {
+        const target = [...modules.values()].find((x) => x.dir === resolve(m.dir, call.source));
+        if (!target) {
+          problems.push(`${name}: module ${callee} source ${call.source}`);
+          continue;
+        }
+        const meta = new Set(['source', 'count', 'for_each', 'depends_on', 'providers', 'version']);
+        for (const input of Object.keys(call)) if (!meta.has(input) && !target.variable[input]) problems.push(`${name}: module ${callee} has no variable ${input}`);
+        for (const [variable, body] of Object.entries(target.variable)) {
+          if (!('default' in body) && !(variable in call)) problems.push(`${name}: module ${callee} misses required ${variable}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('uses no long-lived credentials', () => {
+    for (const [, m] of all()) {
+      expect(m.resource.aws_iam_access_key).toBeUndefined();
+      expect(m.resource.aws_iam_user).toBeUndefined();
+    }
+  });
+});
+
+describe('Terraform invariants', () => {
+  it('routes DELETE /picus/* to the Lambda target group from the shared rule table', () => {
+    const alb = mod('alb');
+    expect(alb.locals.routing).toBe('${jsondecode(file("${path.module}/listener-rules.json"))}');
+    expect(alb.locals.target_group_arns).toEqual({ service: '${aws_lb_target_group.service.arn}', lambda: '${aws_lb_target_group.lambda.arn}' });
+    const rule = alb.resource.aws_lb_listener_rule!.this!;
+    expect(rule.for_each).toContain('local.routing.rules');
+    expect(rule.action[0].target_group_arn).toBe('${local.target_group_arns[each.value.target]}');
+    expect(alb.resource.aws_lb_target_group!.lambda!.target_type).toBe('lambda');
+    const router = createRouter(loadListenerRules());
+    expect(router.route('DELETE', '/picus/abc')).toEqual({ target: 'lambda', rule: 'picus_delete' });
+    expect(router.route('DELETE', '/picus/get/abc').target).toBe('lambda');
+  });
+
+  it('attaches the Lambda alias, not the bare function, with a permission scoped to the target group', () => {
+    const lambda = mod('lambda-function');
+    const attachment = lambda.resource.aws_lb_target_group_attachment!.this!;
+    expect(attachment.target_id).toBe('${aws_lambda_alias.live.arn}');
+    expect(attachment.depends_on).toEqual(['${aws_lambda_permission.alb}']);
+    expect(lambda.resource.aws_lambda_permission!.alb).toMatchObject({
+      action: 'lambda:InvokeFunction',
+      principal: 'elasticloadbalancing.amazonaws.com',
+      qualifier: '${aws_lambda_alias.live.name}',
+      source_arn: '${var.target_group_arn}',
+      source_account: '${data.aws_caller_identity.current.account_id}',
+    });
+    expect(lambda.resource.aws_lambda_alias!.live!.name).toBe('live');
+    expect(lambda.resource.aws_lambda_function!.this).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], publish: true, handler: 'handler.handler' });
+    expect(lambda.resource.aws_cloudwatch_log_group!.this!.retention_in_days).toBe('${var.log_retention_days}');
+  });
+
+  it('deploys ECS with zero downtime: 100/200 %, circuit breaker with rollback, grace period, drain-sized timeouts', () => {
+    const ecs = mod('ecs-service');
+    const service = ecs.resource.aws_ecs_service!.this!;
+    expect(service).toMatchObject({ deployment_minimum_healthy_percent: 100, deployment_maximum_percent: 200, launch_type: 'FARGATE' });
+    expect(service.deployment_circuit_breaker[0]).toEqual({ enable: true, rollback: true });
+    expect(service.health_check_grace_period_seconds).toBe('${var.health_check_grace_period}');
+    expect(service.network_configuration[0].assign_public_ip).toBe(false);
+    expect(service.lifecycle[0].ignore_changes).toEqual(['${task_definition}', '${desired_count}']);
+    expect(ecs.variable.desired_count!.default).toBeGreaterThanOrEqual(2);
+    const container = ecs.resource.aws_ecs_task_definition!.this!.container_definitions as string;
+    expect(container).toContain('initProcessEnabled = true');
+    expect(container).toContain('"CMD", "node", "-e"');
+    expect(container).not.toContain('curl');
+    // SIGTERM -> 5 s delay + 15 s grace must fit before SIGKILL; the ALB drains for 30 s before SIGTERM.
+    expect(ecs.variable.stop_timeout!.default).toBeGreaterThanOrEqual(25);
+    expect(mod('alb').variable.deregistration_delay!.default).toBe(30);
+    expect(ecs.resource.aws_ecs_cluster!.this!.setting[0]).toEqual({ name: 'containerInsights', value: 'enabled' });
+    const scaling = ecs.resource.aws_appautoscaling_policy!;
+    expect(scaling.cpu!.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type).toBe('ECSServiceAverageCPUUtilization');
+    expect(scaling.requests!.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type).toBe('ALBRequestCountPerTarget');
+  });
+
+  it('terminates TLS with ELBSecurityPolicy-TLS13-1-2-2021-06, redirects HTTP, drops invalid headers', () => {
+    const alb = mod('alb');
+    expect(alb.resource.aws_lb_listener!.https!.ssl_policy).toBe('ELBSecurityPolicy-TLS13-1-2-2021-06');
+    expect(alb.resource.aws_lb!.this!.drop_invalid_header_fields).toBe(true);
+    const http = alb.resource.aws_lb_listener!.http!.default_action[0];
+    expect(http.type).toBe('${local.https_enabled ? "redirect" : "forward"}');
+    expect(http.dynamic.redirect[0].content[0]).toMatchObject({ protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' });
+    expect(alb.resource.aws_lb_target_group!.service!.health_check[0].path).toBe('${var.health_check.path}');
+  });
+
+  it('keeps the table on demand, keyed on id, with PITR, encryption and deletion protection', () => {
+    const table = mod('dynamodb-table').resource.aws_dynamodb_table!.this!;
+    expect(table).toMatchObject({ billing_mode: 'PAY_PER_REQUEST', hash_key: 'id', deletion_protection_enabled: '${var.deletion_protection}' });
+    expect(table.attribute).toEqual([{ name: 'id', type: 'S' }]);
+    expect(table.point_in_time_recovery).toEqual([{ enabled: true }]);
+    expect(table.server_side_encryption[0].enabled).toBe(true);
+    expect(mod('dynamodb-table').variable.deletion_protection!.default).toBe(true);
+  });
+
+  it('grants the service exactly the DynamoDB calls its code makes, and the Lambda only DeleteItem and logs', () => {
+    const store = readFileSync(join(__dirname, '../../../app/core/items/dynamo-item-store.ts'), 'utf8');
+    const commands = [...store.matchAll(/new (\w+)Command\(/g)].map(([, c]) => c!);
+    const apiName: Record<string, string> = { Get: 'GetItem', BatchGet: 'BatchGetItem', Put: 'PutItem', Scan: 'Scan', Delete: 'DeleteItem' };
+    const serviceActions = [...new Set(commands.filter((c) => c !== 'Delete').map((c) => `dynamodb:${apiName[c]}`))].sort();
+    expect(actionsOf(mod('ecs-service'), 'task')).toEqual(serviceActions);
+    expect(actionsOf(mod('ecs-service'), 'task')).not.toContain('dynamodb:DeleteItem');
+    expect(actionsOf(mod('lambda-function'), 'this')).toEqual(['dynamodb:DeleteItem', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(actionsOf(mod('ecs-service'), 'execution')).toEqual(
+      ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetAuthorizationToken', 'ecr:GetDownloadUrlForLayer', 'logs:CreateLogStream', 'logs:PutLogEvents'].sort(),
+    );
+  });
+
+  it('guards every service assume-role policy with aws:SourceAccount', () => {
+    for (const [name, m] of modules) {
+      for (const [doc, body] of Object.entries(m.data.aws_iam_policy_document ?? {})) {
+        for (const statement of body.statement ?? []) {
+          if (!statement.actions.includes('sts:AssumeRole')) continue;
+          const variables = (statement.condition ?? []).map((c: { variable: string }) => c.variable);
+          expect([name, doc, variables.includes('aws:SourceAccount')]).toEqual([name, doc, true]);
+        }
+      }
+    }
+    const oidc = statements(mod('github-oidc'), 'assume')[0];
+    expect(oidc.actions).toEqual(['sts:AssumeRoleWithWebIdentity']);
+    expect(oidc.condition.map((c: { variable: string }) => c.variable).sort()).toEqual(['token.actions.githubusercontent.com:aud', 'token.actions.githubusercontent.com:sub']);
+  });
+
+  it('gives every alarm the dimensions its metric is published under', () => {
+    const obs = mod('observability');
+    const dims: Record<string, string> = {
+      '${local.alb}': 'LoadBalancer',
+      '${local.service_tg}': 'LoadBalancer+TargetGroup',
+      '${local.lambda_tg}': 'LoadBalancer+TargetGroup',
+      '${local.ecs}': 'ClusterName+ServiceName',
+    };
+    expect(obs.locals.alb).toEqual({ LoadBalancer: '${var.alb_arn_suffix}' });
+    expect(obs.locals.service_tg).toEqual({ LoadBalancer: '${var.alb_arn_suffix}', TargetGroup: '${var.service_target_group_arn_suffix}' });
+    expect(obs.locals.lambda_tg).toEqual({ LoadBalancer: '${var.alb_arn_suffix}', TargetGroup: '${var.lambda_target_group_arn_suffix}' });
+    const alarms = obs.resource.aws_cloudwatch_metric_alarm!;
+    const needsTargetGroup = ['HTTPCode_Target_5XX_Count', 'UnHealthyHostCount', 'HealthyHostCount', 'TargetResponseTime'];
+    for (const [name, alarm] of Object.entries(alarms)) {
+      if (alarm.metric_query) {
+        const metrics = alarm.metric_query.flatMap((q: any) => q.metric ?? []).concat(alarm.dynamic?.metric_query?.[0]?.content?.[0]?.metric ?? []);
+        for (const metric of metrics) expect([name, Object.keys(metric.dimensions).sort()]).toEqual([name, ['Operation', 'TableName']]);
+        continue;
+      }
+      expect([name, alarm.metric_name]).not.toEqual([name, 'UserErrors']);
+      if (alarm.namespace === 'AWS/ApplicationELB') {
+        const kind = dims[alarm.dimensions];
+        expect([name, kind?.startsWith('LoadBalancer')]).toEqual([name, true]);
+        if (needsTargetGroup.includes(alarm.metric_name)) expect([name, kind]).toEqual([name, 'LoadBalancer+TargetGroup']);
+      } else if (alarm.namespace === 'AWS/Lambda') {
+        expect(alarm.dimensions).toEqual({ FunctionName: '${var.lambda_function_name}' });
+      } else if (alarm.namespace === 'AWS/ECS') {
+        expect(dims[alarm.dimensions]).toBe('ClusterName+ServiceName');
+      }
+      expect([name, alarm.alarm_actions]).toEqual([name, '${local.alarm_actions}']);
+    }
+    expect(Object.keys(alarms.dynamodb!).length).toBeGreaterThan(0);
+    expect(alarms.dynamodb!.for_each).toBe('${toset(["ThrottledRequests", "SystemErrors"])}');
+  });
+
+  it('encrypts the alerts topic with a customer key CloudWatch may use', () => {
+    const obs = mod('observability');
+    expect(obs.resource.aws_sns_topic!.alerts!.kms_master_key_id).toBe('${aws_kms_key.alerts.arn}');
+    const cloudwatch = statements(obs, 'alerts_key').find((s) => s.principals[0].identifiers.includes('cloudwatch.amazonaws.com'));
+    expect(cloudwatch.actions).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    expect(obs.resource.aws_kms_key!.alerts!.enable_key_rotation).toBe(true);
+  });
+
+  it('names no resource by hand in the dashboard', () => {
+    const body = mod('observability').resource.aws_cloudwatch_dashboard!.this!.dashboard_body as string;
+    expect(body).not.toMatch(/picus/);
+    expect(body).toContain('var.alb_arn_suffix');
+  });
+
+  it('runs Lambda canaries at 10 % a minute with alarm rollback', () => {
+    const canary = mod('lambda-canary');
+    expect(canary.variable.deployment_config_name!.default).toBe('CodeDeployDefault.LambdaLinear10PercentEvery1Minute');
+    const group = canary.resource.aws_codedeploy_deployment_group!.this!;
+    expect(group.alarm_configuration[0]).toEqual({ enabled: true, alarms: '${var.rollback_alarm_names}' });
+    expect(group.auto_rollback_configuration[0]).toEqual({ enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] });
+    expect(root.module.lambda_canary!.rollback_alarm_names).toBe('${module.observability.lambda_rollback_alarm_names}');
+  });
+
+  it('keeps ECR images immutable, scanned and pruned to 10', () => {
+    const ecr = mod('ecr-repository');
+    expect(ecr.resource.aws_ecr_repository!.this).toMatchObject({ image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: [{ scan_on_push: true }] });
+    expect(ecr.variable.images_to_keep!.default).toBe(10);
+  });
+
+  it('keeps the original names CI and operators use', () => {
+    const ecs = root.module.ecs_service!;
+    expect(root.variable.project_name!.default).toBe('picus');
+    expect(ecs).toMatchObject({ cluster_name: '${local.name}-cluster', service_name: '${local.name}-service', task_family: '${local.name}-app', container_name: '${local.name}-container', log_group_name: '/ecs/${local.name}' });
+    expect(root.module.lambda_function!.function_name).toBe('${local.name}-${var.environment}-delete');
+    expect(root.variable.dynamodb_table_name!.default).toBe('picus-data');
+  });
+});

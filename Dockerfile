@@ -1,0 +1,41 @@
+# syntax=docker/dockerfile:1
+# The service image: built and tested sources in one stage, production dependencies in
+# another, and a runtime stage with only those and the compiled dist/. Multi-arch:
+#   docker buildx build --platform linux/amd64,linux/arm64 -t picus-app .
+# Dependabot keeps the base image tag current.
+ARG NODE_IMAGE=node:22.20.0-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json codegen.yml ./
+COPY schema ./schema
+COPY types ./types
+COPY scripts ./scripts
+COPY app ./app
+COPY lambda ./lambda
+# Regenerate the resolver types (CI fails when the committed ones drift), then compile.
+RUN npm run generate && npm run build
+
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    PORT=8000
+WORKDIR /app
+# npm is not needed at run time; removing it removes its dependencies from image scans too.
+RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack
+COPY --from=deps --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist/app ./dist/app
+COPY --from=build --chown=node:node /app/dist/schema ./dist/schema
+COPY --chown=node:node package.json ./
+USER node
+EXPOSE 8000
+# No curl in the image: node asks /health itself. (ECS uses the task definition's equivalent check.)
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "require('http').get('http://127.0.0.1:'+(process.env.PORT||8000)+'/health',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"]
+CMD ["node", "dist/app/server.js"]

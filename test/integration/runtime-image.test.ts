@@ -1,0 +1,126 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { smoke } from '../../scripts/smoke';
+import { startTestCore, type TestCore } from '../support/test-core';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** The stages of the Dockerfile, by name, as lists of instructions. */
+function dockerStages(): Map<string, string[]> {
+  const lines = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const stages = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of lines) {
+    const from = /^FROM\s+\S+\s+AS\s+(\S+)$/i.exec(line);
+    if (from) stages.set(from[1]!, (current = []));
+    current?.push(line);
+  }
+  return stages;
+}
+
+describe('Dockerfile', () => {
+  const stages = dockerStages();
+  const runtime = stages.get('runtime')!;
+
+  it('builds in stages and runs from an exact node:22-bookworm-slim tag', () => {
+    expect([...stages.keys()]).toEqual(['build', 'deps', 'runtime']);
+    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^ARG NODE_IMAGE=node:22\.\d+\.\d+-bookworm-slim$/m);
+  });
+
+  it('runs as node, in production, on port 8000, with a node health check and node as the command', () => {
+    expect(runtime).toContain('USER node');
+    expect(runtime).toContain('EXPOSE 8000');
+    expect(runtime.find((l) => l.startsWith('ENV'))).toContain('NODE_ENV=production');
+    expect(runtime).toContain('CMD ["node", "dist/app/server.js"]');
+    expect(runtime.find((l) => l.startsWith('HEALTHCHECK'))).toContain('CMD ["node", "-e"');
+    expect(runtime.join('\n')).not.toMatch(/curl|wget/);
+  });
+
+  it('copies only production dependencies and the compiled output into the runtime stage', () => {
+    const copies = runtime.filter((l) => l.startsWith('COPY'));
+    expect(copies).toEqual([
+      'COPY --from=deps --chown=node:node /app/node_modules ./node_modules',
+      'COPY --from=build --chown=node:node /app/dist/app ./dist/app',
+      'COPY --from=build --chown=node:node /app/dist/schema ./dist/schema',
+      'COPY --chown=node:node package.json ./',
+    ]);
+    expect(stages.get('deps')!.join('\n')).toContain('npm ci --omit=dev');
+  });
+});
+
+describe('the runtime stage, replayed without a container engine', () => {
+  let t: TestCore;
+  let dir: string;
+  beforeAll(async () => {
+    t = await startTestCore();
+    if (!existsSync(join(ROOT, 'dist', 'app', 'server.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    // What the runtime stage holds: production dependencies only, dist/app and dist/schema, package.json.
+    dir = mkdtempSync(join(tmpdir(), 'picus-runtime-'));
+    for (const file of ['package.json', 'package-lock.json']) cpSync(join(ROOT, file), join(dir, file));
+    execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir, stdio: 'ignore' });
+    cpSync(join(ROOT, 'dist', 'app'), join(dir, 'dist', 'app'), { recursive: true });
+    cpSync(join(ROOT, 'dist', 'schema'), join(dir, 'dist', 'schema'), { recursive: true });
+  }, 180_000);
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await t.close();
+  });
+
+  it('starts node dist/app/server.js with production dependencies only, serves REST and GraphQL, and stops on SIGTERM', async () => {
+    expect(existsSync(join(dir, 'node_modules', 'typescript'))).toBe(false);
+    expect(existsSync(join(dir, 'node_modules', 'dynalite'))).toBe(false);
+    const port = 18000 + Math.floor(Math.random() * 1000);
+    const child = spawn(process.execPath, ['dist/app/server.js'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: String(port), DYNAMODB_ENDPOINT: t.endpoint, DYNAMODB_TABLE_NAME: t.core.config.tableName, SHUTDOWN_DELAY_MS: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no "listening" line: ${output}`)), 15_000);
+        child.stdout.on('data', () => output.includes('"listening"') && (clearTimeout(timer), resolve()));
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
+      });
+      const base = `http://127.0.0.1:${port}`;
+      await request(base).get('/health').expect(200, { service: 'picus-api', status: 'healthy' });
+      const { body } = await request(base).post('/picus/put').send({ image: 'runtime' }).expect(201);
+      await request(base).get(`/picus/get/${body.id}`).expect(200);
+      const gql = await request(base).post('/graphql').send({ query: `{ item(id: "${body.id}") { data } }` }).expect(200);
+      expect(gql.body).toEqual({ data: { item: { data: { image: 'runtime' } } } });
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+});
+
+describe('the smoke test script', () => {
+  it('passes against the whole system and leaves nothing behind', async () => {
+    const { startLocalAlb } = await import('../../local/alb');
+    const { startHttpServer } = await import('../../app/http/http-server');
+    const { createHandler } = await import('../../lambda/create-handler');
+    const t = await startTestCore();
+    const service = await startHttpServer(t.core, { port: 0, host: '127.0.0.1' });
+    const alb = await startLocalAlb({ lambda: createHandler({ itemService: t.core.itemService, logger: t.core.logger }), healthCheck: { intervalMs: 100, healthyThreshold: 1 } }, 0);
+    try {
+      alb.registerTarget(service.url);
+      await alb.waitFor(service.url, 'healthy');
+      const lines: string[] = [];
+      await smoke(alb.url, (line) => lines.push(line));
+      expect(lines.some((l) => l.startsWith('ok  DELETE'))).toBe(true);
+      const left = await t.core.itemService.listPage({ limit: 1000 });
+      expect(left.items).toEqual([]);
+    } finally {
+      await alb.close();
+      await service.shutdown();
+      await t.close();
+    }
+  });
+});

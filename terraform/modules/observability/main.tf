@@ -100,126 +100,68 @@ resource "aws_sns_topic_subscription" "email" {
 # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
 ################################################################################
 
-resource "aws_cloudwatch_metric_alarm" "service_5xx" {
-  alarm_name          = "${var.name}-service-5xx"
-  alarm_description   = "The service answered more than ${var.service_5xx_threshold} 5XX responses a minute for 2 minutes."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "HTTPCode_Target_5XX_Count"
-  dimensions          = local.service_tg
-  statistic           = "Sum"
-  period              = 60
-  evaluation_periods  = 2
-  threshold           = var.service_5xx_threshold
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching" # no datapoint means no 5XX
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
+locals {
+  # One row per alarm on a single metric; every row names the dimensions its metric is published under.
+  metric_alarms = {
+    service-5xx = {
+      description = "The service answered more than ${var.service_5xx_threshold} 5XX responses a minute for 2 minutes."
+      namespace   = "AWS/ApplicationELB", metric = "HTTPCode_Target_5XX_Count", dimensions = local.service_tg
+      statistic   = "Sum", periods = 2, threshold = var.service_5xx_threshold, comparison = "GreaterThanThreshold", missing = "notBreaching"
+    }
+    alb-5xx = {
+      description = "The load balancer itself answered 5XX (502/503/504: no healthy target, target errors or timeouts)."
+      namespace   = "AWS/ApplicationELB", metric = "HTTPCode_ELB_5XX_Count", dimensions = local.alb
+      statistic   = "Sum", periods = 2, threshold = var.service_5xx_threshold, comparison = "GreaterThanThreshold", missing = "notBreaching"
+    }
+    unhealthy-hosts = {
+      description = "At least one service task has failed ALB health checks for 3 minutes."
+      namespace   = "AWS/ApplicationELB", metric = "UnHealthyHostCount", dimensions = local.service_tg
+      statistic   = "Maximum", periods = 3, threshold = 0, comparison = "GreaterThanThreshold", missing = "notBreaching"
+    }
+    no-healthy-hosts = {
+      description = "Zero healthy service tasks: the API is down."
+      namespace   = "AWS/ApplicationELB", metric = "HealthyHostCount", dimensions = local.service_tg
+      # No datapoint here means no healthy target reports.
+      statistic = "Minimum", periods = 2, threshold = 1, comparison = "LessThanThreshold", missing = "breaching"
+    }
+    latency-p99 = {
+      description = "p99 target response time above ${var.latency_p99_threshold_seconds} s for 5 minutes."
+      namespace   = "AWS/ApplicationELB", metric = "TargetResponseTime", dimensions = local.service_tg
+      statistic   = "p99", periods = 5, threshold = var.latency_p99_threshold_seconds, comparison = "GreaterThanThreshold", missing = "notBreaching"
+    }
+    lambda-errors = {
+      description = "The DELETE Lambda threw (crashed or timed out); also stops its canary."
+      namespace   = "AWS/Lambda", metric = "Errors", dimensions = { FunctionName = var.lambda_function_name }
+      statistic   = "Sum", periods = 1, threshold = 0, comparison = "GreaterThanThreshold", missing = "notBreaching"
+    }
+    lambda-target-5xx = {
+      description = "The DELETE Lambda answered 5XX (DynamoDB failures are answered, not thrown); also stops its canary."
+      namespace   = "AWS/ApplicationELB", metric = "HTTPCode_Target_5XX_Count", dimensions = local.lambda_tg
+      statistic   = "Sum", periods = 1, threshold = var.lambda_5xx_threshold, comparison = "GreaterThanThreshold", missing = "notBreaching"
+    }
+    ecs-cpu = {
+      description = "Service CPU above 90 % for 5 minutes: autoscaling is at its maximum or not keeping up."
+      namespace   = "AWS/ECS", metric = "CPUUtilization", dimensions = local.ecs
+      statistic   = "Average", periods = 5, threshold = 90, comparison = "GreaterThanThreshold", missing = "notBreaching"
+    }
+  }
 }
 
-resource "aws_cloudwatch_metric_alarm" "alb_5xx" {
-  alarm_name          = "${var.name}-alb-5xx"
-  alarm_description   = "The load balancer itself answered 5XX (502/503/504: no healthy target, target errors or timeouts)."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "HTTPCode_ELB_5XX_Count"
-  dimensions          = local.alb
-  statistic           = "Sum"
+resource "aws_cloudwatch_metric_alarm" "metric" {
+  for_each = local.metric_alarms
+
+  alarm_name          = "${var.name}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
+  statistic           = startswith(each.value.statistic, "p") ? null : each.value.statistic
+  extended_statistic  = startswith(each.value.statistic, "p") ? each.value.statistic : null
   period              = 60
-  evaluation_periods  = 2
-  threshold           = var.service_5xx_threshold
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
-  alarm_name          = "${var.name}-unhealthy-hosts"
-  alarm_description   = "At least one service task has failed ALB health checks for 3 minutes."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "UnHealthyHostCount"
-  dimensions          = local.service_tg
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 3
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "no_healthy_hosts" {
-  alarm_name          = "${var.name}-no-healthy-hosts"
-  alarm_description   = "Zero healthy service tasks: the API is down."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "HealthyHostCount"
-  dimensions          = local.service_tg
-  statistic           = "Minimum"
-  period              = 60
-  evaluation_periods  = 2
-  threshold           = 1
-  comparison_operator = "LessThanThreshold"
-  treat_missing_data  = "breaching" # no datapoint here means no healthy target reports
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "latency_p99" {
-  alarm_name          = "${var.name}-latency-p99"
-  alarm_description   = "p99 target response time above ${var.latency_p99_threshold_seconds} s for 5 minutes."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "TargetResponseTime"
-  dimensions          = local.service_tg
-  extended_statistic  = "p99"
-  period              = 60
-  evaluation_periods  = 5
-  threshold           = var.latency_p99_threshold_seconds
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
-  alarm_name          = "${var.name}-lambda-errors"
-  alarm_description   = "The DELETE Lambda threw (crashed or timed out); also stops its canary."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = var.lambda_function_name }
-  statistic           = "Sum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "lambda_5xx" {
-  alarm_name          = "${var.name}-lambda-target-5xx"
-  alarm_description   = "The DELETE Lambda answered 5XX (DynamoDB failures are answered, not thrown); also stops its canary."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "HTTPCode_Target_5XX_Count"
-  dimensions          = local.lambda_tg
-  statistic           = "Sum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = var.lambda_5xx_threshold
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
+  evaluation_periods  = each.value.periods
+  threshold           = each.value.threshold
+  comparison_operator = each.value.comparison
+  treat_missing_data  = each.value.missing
   alarm_actions       = local.alarm_actions
   ok_actions          = local.alarm_actions
 

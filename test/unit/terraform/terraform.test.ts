@@ -227,28 +227,28 @@ describe('Terraform invariants', () => {
     expect(obs.locals.alb).toEqual({ LoadBalancer: '${var.alb_arn_suffix}' });
     expect(obs.locals.service_tg).toEqual({ LoadBalancer: '${var.alb_arn_suffix}', TargetGroup: '${var.service_target_group_arn_suffix}' });
     expect(obs.locals.lambda_tg).toEqual({ LoadBalancer: '${var.alb_arn_suffix}', TargetGroup: '${var.lambda_target_group_arn_suffix}' });
-    const alarms = obs.resource.aws_cloudwatch_metric_alarm!;
     const needsTargetGroup = ['HTTPCode_Target_5XX_Count', 'UnHealthyHostCount', 'HealthyHostCount', 'TargetResponseTime'];
-    for (const [name, alarm] of Object.entries(alarms)) {
-      if (alarm.metric_query) {
-        const metrics = alarm.metric_query.flatMap((q: any) => q.metric ?? []).concat(alarm.dynamic?.metric_query?.[0]?.content?.[0]?.metric ?? []);
-        for (const metric of metrics) expect([name, Object.keys(metric.dimensions).sort()]).toEqual([name, ['Operation', 'TableName']]);
-        continue;
-      }
-      expect([name, alarm.metric_name]).not.toEqual([name, 'UserErrors']);
+    const table = obs.locals.metric_alarms as Record<string, { namespace: string; metric: string; dimensions: any }>;
+    expect(Object.keys(table).length).toBeGreaterThanOrEqual(8);
+    for (const [name, alarm] of Object.entries(table)) {
+      expect([name, alarm.metric]).not.toEqual([name, 'UserErrors']);
       if (alarm.namespace === 'AWS/ApplicationELB') {
         const kind = dims[alarm.dimensions];
         expect([name, kind?.startsWith('LoadBalancer')]).toEqual([name, true]);
-        if (needsTargetGroup.includes(alarm.metric_name)) expect([name, kind]).toEqual([name, 'LoadBalancer+TargetGroup']);
+        if (needsTargetGroup.includes(alarm.metric)) expect([name, kind]).toEqual([name, 'LoadBalancer+TargetGroup']);
       } else if (alarm.namespace === 'AWS/Lambda') {
         expect(alarm.dimensions).toEqual({ FunctionName: '${var.lambda_function_name}' });
-      } else if (alarm.namespace === 'AWS/ECS') {
-        expect(dims[alarm.dimensions]).toBe('ClusterName+ServiceName');
+      } else {
+        expect([name, alarm.namespace, dims[alarm.dimensions]]).toEqual([name, 'AWS/ECS', 'ClusterName+ServiceName']);
       }
-      expect([name, alarm.alarm_actions]).toEqual([name, '${local.alarm_actions}']);
     }
-    expect(Object.keys(alarms.dynamodb!).length).toBeGreaterThan(0);
-    expect(alarms.dynamodb!.for_each).toBe('${toset(["ThrottledRequests", "SystemErrors"])}');
+    const alarms = obs.resource.aws_cloudwatch_metric_alarm!;
+    expect(alarms.metric).toMatchObject({ for_each: '${local.metric_alarms}', dimensions: '${each.value.dimensions}', alarm_actions: '${local.alarm_actions}' });
+    const dynamo = alarms.dynamodb!;
+    expect(dynamo.for_each).toBe('${toset(["ThrottledRequests", "SystemErrors"])}');
+    const metrics = dynamo.dynamic.metric_query[0].content[0].metric;
+    for (const metric of metrics) expect(Object.keys(metric.dimensions).sort()).toEqual(['Operation', 'TableName']);
+    expect(dynamo.alarm_actions).toBe('${local.alarm_actions}');
   });
 
   it('encrypts the alerts topic with a customer key CloudWatch may use', () => {

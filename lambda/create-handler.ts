@@ -1,9 +1,10 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Context } from 'aws-lambda';
 import serverless from 'serverless-http';
-import { DatabaseUnavailableError, DomainError, httpStatusFor } from '../app/core/errors';
+import { DatabaseUnavailableError, DomainError, describeCause, httpStatusFor } from '../app/core/errors';
 import type { ItemService } from '../app/core/items/item-service';
 import type { Logger } from '../app/core/logger';
+import { traceRootOf } from '../app/core/trace';
 
 export interface DeleteHandlerDeps {
   itemService: ItemService;
@@ -81,7 +82,7 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
         fail(res, httpStatusFor(error.code), error.code, error.message);
       } else if (error instanceof DatabaseUnavailableError) {
         // Logged at error level: the Lambda target group's 5XX alarm counts these responses.
-        log.error({ code: error.code, cause: describe(error.cause) }, 'delete failed: database unavailable');
+        log.error({ code: error.code, cause: describeCause(error) }, 'delete failed: database unavailable');
         fail(res, 503, error.code, 'Failed to delete item from database', { 'Retry-After': String(error.retryAfterSeconds) });
       } else {
         log.error({ err: error }, 'delete failed');
@@ -121,11 +122,7 @@ export function keyOf(event: HttpEvent, url: string): string | undefined {
   }
 }
 
+/** Straight from the event: serverless-http 4.0.0 drops request headers of multi-value ALB events. */
 function traceIdOf(event: HttpEvent): string | undefined {
-  const header = event.headers?.['x-amzn-trace-id'] ?? event.multiValueHeaders?.['x-amzn-trace-id']?.[0];
-  return typeof header === 'string' ? /Root=([A-Za-z0-9-]{1,64})/.exec(header)?.[1] : undefined;
-}
-
-function describe(cause: unknown): string | undefined {
-  return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
+  return traceRootOf(event.headers?.['x-amzn-trace-id'] ?? event.multiValueHeaders?.['x-amzn-trace-id']);
 }

@@ -1,5 +1,5 @@
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../app/http/listen';
 import { buildAlbEvent, forwardedHeaders, LAMBDA_PAYLOAD_LIMIT, readAlbResult } from './alb-event';
 import { createRouter, loadListenerRules, type ListenerRules } from './alb-rules';
 
@@ -227,14 +227,7 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
   });
   server.keepAliveTimeout = idleTimeoutMs;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const actualPort = (server.address() as AddressInfo).port;
+  const actualPort = (await listen(server, port, host)).port;
   port = actualPort;
 
   return {

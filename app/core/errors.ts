@@ -69,6 +69,12 @@ export class UnreachableCaseError extends Error {
   }
 }
 
+/** `Name: message` of an error's cause, for logs (never for clients). */
+export function describeCause(error: unknown): string | undefined {
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
+}
+
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }

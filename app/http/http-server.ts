@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from '../create-app';
 import type { Core } from '../core/create-core';
 import { createLifecycle } from './lifecycle';
+import { listen } from './listen';
 
 export interface RunningServer {
   server: Server;
@@ -35,14 +35,7 @@ export async function startHttpServer(core: Core, options: { port?: number; host
   const { app, apollo } = await createApp({ core, httpServer: server, lifecycle });
   server.on('request', app);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? config.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
+  const address = await listen(server, options.port ?? config.port, options.host);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '[::]' || host === '0.0.0.0' ? 'localhost' : host}:${address.port}`;
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../core/logger';
+import { traceRootOf } from '../core/trace';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -10,17 +11,13 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** `Root=1-67891233-abcdef012345678912345678` is the part that follows a request across ALB, ECS and Lambda. */
-const TRACE_ROOT = /(?:^|;)\s*Root=([A-Za-z0-9-]{1,64})/;
 const SAFE_ID = /^[A-Za-z0-9._:=-]{1,128}$/;
 
 export function requestIdFrom(traceHeader: string | string[] | undefined): string {
+  const root = traceRootOf(traceHeader);
+  if (root) return root;
   const header = Array.isArray(traceHeader) ? traceHeader[0] : traceHeader;
-  if (header) {
-    const root = TRACE_ROOT.exec(header)?.[1];
-    if (root) return root;
-    if (SAFE_ID.test(header)) return header;
-  }
+  if (header && SAFE_ID.test(header)) return header;
   return randomUUID();
 }
 

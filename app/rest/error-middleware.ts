@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { describeCause } from '../core/errors';
 import { toErrorResponse } from '../http/http-errors';
 
 /** The REST transport's single error mapping point; registered last. */
@@ -14,9 +15,4 @@ export function errorMiddleware() {
     }
     res.status(status).set(headers).json(body);
   };
-}
-
-export function describeCause(error: unknown): string | undefined {
-  const cause = (error as { cause?: unknown }).cause;
-  return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
 }

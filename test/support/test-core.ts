@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../app/core/aws/dynamodb';
+import { createDocumentClient, destroyDocumentClient } from '../../app/core/aws/dynamodb';
 import { loadConfig } from '../../app/core/config';
 import { createCore, type Core } from '../../app/core/create-core';
 import { ensureItemTable } from '../../app/core/items/item-table';
@@ -39,7 +39,7 @@ export async function startTestCore(env: Record<string, string> = {}): Promise<T
     endpoint,
     calls,
     close: async () => {
-      (doc.config.requestHandler as { destroy?: () => void }).destroy?.();
+      destroyDocumentClient(doc);
       await embedded?.close();
     },
   };

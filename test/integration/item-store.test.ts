@@ -48,9 +48,10 @@ describe('DynamoDB item store (real DynamoDB-compatible server)', () => {
   });
 
   it('retries UnprocessedKeys until every item is read', async () => {
-    // dynalite, like DynamoDB, stops a BatchGetItem response at a size limit and returns the rest as UnprocessedKeys.
-    const big = 'x'.repeat(300 * 1024);
-    const items = await Promise.all(Array.from({ length: 8 }, (_, i) => put({ i, big })));
+    // DynamoDB stops a BatchGetItem response at 16 MB and returns the rest as UnprocessedKeys:
+    // 50 items of 350 KB (17.5 MB) cross that line on DynamoDB, DynamoDB Local and dynalite alike.
+    const big = 'x'.repeat(350 * 1024);
+    const items = await Promise.all(Array.from({ length: 50 }, (_, i) => put({ i, big })));
     t.calls.clear();
     const result = await t.core.itemStore.batchGet(items.map((item) => item.id));
     expect(result.map((item) => item?.id)).toEqual(items.map((item) => item.id));

@@ -20,7 +20,7 @@ export interface TestCore {
  * dynalite started for this test file.
  */
 export async function startTestCore(env: Record<string, string> = {}): Promise<TestCore> {
-  const external = process.env.TEST_DYNAMODB_ENDPOINT;
+  const external = process.env.TEST_DYNAMODB_ENDPOINT || undefined;
   const embedded = external ? undefined : await startEmbeddedDynamo();
   const endpoint = external ?? embedded!.endpoint;
   const config = loadConfig({

@@ -19,7 +19,7 @@ import type { ItemStore, ScanPage, ScanPageRequest } from './item-store';
 export interface DynamoItemStoreOptions {
   doc: DynamoDBDocumentClient;
   tableName: string;
-  /** Attempts for keys BatchGetItem leaves in `UnprocessedKeys`, the first call included. */
+  /** Calls in a row that may leave every key in `UnprocessedKeys` (throttled) before giving up. */
   batchGetMaxAttempts?: number;
   /** Base of the exponential backoff between those attempts. */
   batchGetBackoffMs?: number;
@@ -48,20 +48,25 @@ export function createDynamoItemStore(options: DynamoItemStoreOptions): ItemStor
 
   async function batchGetChunk(ids: string[], found: Map<string, Item>): Promise<void> {
     let keys: Record<string, unknown>[] = ids.map((id) => ({ id }));
-    for (let attempt = 1; keys.length > 0; attempt += 1) {
-      if (attempt > maxAttempts) {
+    // Only calls that read nothing count against the budget: a response cut at its 16 MB limit
+    // made progress and is followed up at once; a throttled one (nothing read) backs off.
+    for (let stalled = 0; keys.length > 0; ) {
+      if (stalled >= maxAttempts) {
         throw new DatabaseUnavailableError(undefined, { cause: new Error(`${keys.length} keys still unprocessed after ${maxAttempts} attempts`) });
       }
       // Exponential backoff with full jitter, as AWS recommends for UnprocessedKeys.
-      if (attempt > 1) await sleep(Math.random() * Math.min(2000, backoffMs * 2 ** (attempt - 1)));
+      if (stalled > 0) await sleep(Math.random() * Math.min(2000, backoffMs * 2 ** stalled));
       const result = await doc.send(
         new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true, ...PROJECTION } } }),
       );
-      for (const record of result.Responses?.[tableName] ?? []) {
+      const records = result.Responses?.[tableName] ?? [];
+      for (const record of records) {
         const item = toItem(record);
         found.set(item.id, item);
       }
-      keys = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+      const unprocessed = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+      stalled = unprocessed.length < keys.length ? 0 : stalled + 1;
+      keys = unprocessed;
     }
   }
 

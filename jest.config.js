@@ -1,4 +1,4 @@
-// Two tiers (see README "Tests"): unit tests are pure logic; integration tests
+// Three tiers (see README "Tests"): unit tests are pure logic; integration tests
 // talk to a real DynamoDB-compatible server (embedded dynalite, or the endpoint
 // in TEST_DYNAMODB_ENDPOINT) and to the service over real sockets.
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
@@ -18,6 +18,14 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
       testTimeout: 30000,
+    },
+    {
+      // Load, faults and fuzzing over real processes and sockets; slower, same rules.
+      displayName: 'reliability',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
+      setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
     },
   ],
 };

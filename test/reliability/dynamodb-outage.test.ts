@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDocumentClient, destroyDocumentClient } from '../../app/core/aws/dynamodb';
 import { loadConfig } from '../../app/core/config';
-import { createCore } from '../../app/core/create-core';
 import { ensureItemTable } from '../../app/core/items/item-table';
 import { runLoad, statusCounts, type LoadRequest, type LoadResult } from '../support/load';
 import { startDynamoProcess, startServiceProcess, type ChildService, type DynamoProcess } from '../support/processes';

@@ -1,4 +1,5 @@
-import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request as httpRequest, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { answerClientErrors } from '../app/http/client-errors';
 import { listen } from '../app/http/listen';
 import { buildAlbEvent, forwardedHeaders, LAMBDA_PAYLOAD_LIMIT, readAlbResult } from './alb-event';
 import { createRouter, loadListenerRules, type ListenerRules } from './alb-rules';
@@ -60,6 +61,8 @@ interface Target {
   timer?: NodeJS.Timeout;
   drained?: () => void;
 }
+
+const ALB_ERROR_CODES = { 413: 'PAYLOAD_TOO_LARGE', 502: 'BAD_GATEWAY', 503: 'NO_HEALTHY_TARGET', 504: 'GATEWAY_TIMEOUT' } as const;
 
 const DEFAULT_HEALTH_CHECK: HealthCheck = { path: '/health', intervalMs: 30_000, timeoutMs: 5_000, healthyThreshold: 2, unhealthyThreshold: 3, matcher: 200 };
 
@@ -130,12 +133,13 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
     if (target.state === 'draining' && target.inFlight === 0) target.drained?.();
   };
 
-  const sendError = (res: ServerResponse, status: number, message: string): void => {
+  /** The ALB's own answers. The real ALB sends an HTML page; locally they keep the JSON error shape clients parse. */
+  const sendError = (res: ServerResponse, status: 413 | 502 | 503 | 504): void => {
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    const body = JSON.stringify({ error: message });
+    const body = JSON.stringify({ error: STATUS_CODES[status], code: ALB_ERROR_CODES[status] });
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), server: 'awselb/2.0' });
     res.end(body);
   };
@@ -143,7 +147,7 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
   const forwardToService = (req: IncomingMessage, res: ServerResponse): void => {
     const target = pickTarget();
     if (!target) {
-      sendError(res, 503, 'Service Unavailable');
+      sendError(res, 503);
       return;
     }
     target.inFlight += 1;
@@ -177,7 +181,7 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
     upstream.on('timeout', () => upstream.destroy(Object.assign(new Error('idle timeout'), { code: 'ALB_IDLE_TIMEOUT' })));
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       finish();
-      sendError(res, error.code === 'ALB_IDLE_TIMEOUT' ? 504 : 502, error.code === 'ALB_IDLE_TIMEOUT' ? 'Gateway Timeout' : 'Bad Gateway');
+      sendError(res, error.code === 'ALB_IDLE_TIMEOUT' ? 504 : 502);
     });
     res.on('close', () => {
       if (!res.writableFinished) upstream.destroy();
@@ -189,13 +193,14 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
   const invokeLambda = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // Read to the end even past the limit: leaving a body unread would stall the client mid-upload.
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
-      if (size > LAMBDA_PAYLOAD_LIMIT) {
-        sendError(res, 413, 'Request Entity Too Large');
-        return;
-      }
-      chunks.push(chunk as Buffer);
+      if (size <= LAMBDA_PAYLOAD_LIMIT) chunks.push(chunk as Buffer);
+    }
+    if (size > LAMBDA_PAYLOAD_LIMIT) {
+      sendError(res, 413);
+      return;
     }
     const event = buildAlbEvent({ req, body: Buffer.concat(chunks), targetGroupArn, multiValueHeaders, listenerPort: port });
     invocations += 1;
@@ -207,7 +212,7 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
       ({ status, headers, body } = readAlbResult(result, multiValueHeaders));
     } catch {
       // A Lambda that throws, times out or answers malformed JSON is a 502 at the ALB.
-      sendError(res, 502, 'Bad Gateway');
+      sendError(res, 502);
       return;
     }
     res.statusCode = status;
@@ -220,12 +225,13 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
     const path = (req.url ?? '/').split('?', 1)[0]!;
     const { target } = router.route(req.method ?? 'GET', path);
     if (target === 'lambda') {
-      invokeLambda(req, res).catch(() => sendError(res, 502, 'Bad Gateway'));
+      invokeLambda(req, res).catch(() => sendError(res, 502));
     } else {
       forwardToService(req, res);
     }
   });
   server.keepAliveTimeout = idleTimeoutMs;
+  answerClientErrors(server);
 
   const actualPort = (await listen(server, port, host)).port;
   port = actualPort;

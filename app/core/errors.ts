@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'VALIDATION_FAILED'
   | 'PAYLOAD_TOO_LARGE'
+  | 'HEADERS_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'METHOD_NOT_ALLOWED'
   | 'DATABASE_UNAVAILABLE'
@@ -91,6 +92,8 @@ export function httpStatusFor(code: ErrorCode): number {
       return 400;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
+    case 'HEADERS_TOO_LARGE':
+      return 431;
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 415;
     case 'METHOD_NOT_ALLOWED':

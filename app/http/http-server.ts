@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from '../create-app';
 import type { Core } from '../core/create-core';
+import { answerClientErrors } from './client-errors';
 import { createLifecycle } from './lifecycle';
 import { listen } from './listen';
 
@@ -34,6 +35,7 @@ export async function startHttpServer(core: Core, options: { port?: number; host
   const lifecycle = createLifecycle();
   const { app, apollo } = await createApp({ core, httpServer: server, lifecycle });
   server.on('request', app);
+  answerClientErrors(server);
 
   const address = await listen(server, options.port ?? config.port, options.host);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -84,7 +84,7 @@ describe('rolling deploy behind the ALB', () => {
 
     const [results, { steps, finishedAt }] = await Promise.all([load, deploy]);
     const failed = results.filter((r) => r.status !== 200 && r.status !== 201);
-    for (const r of results) if (r.request.path === '/picus/put' && r.status === 201) created.push({ id: (JSON.parse(r.body) as { id: string }).id, data: JSON.parse(r.request.body!) });
+    for (const r of results) if (r.request.path === '/picus/put' && r.status === 201) created.push({ id: (JSON.parse(r.body) as { id: string }).id, data: JSON.parse(String(r.request.body)) });
     const report = { sent: results.length, failed: failed.length, statuses: statusCounts(results), steps, p99Ms: percentile(results.map((r) => r.ms), 0.99) };
     process.stdout.write(`rolling deploy: ${JSON.stringify(report)}\n`);
 

@@ -3,7 +3,7 @@ import { Agent, request as httpRequest } from 'node:http';
 export interface LoadRequest {
   method: string;
   path: string;
-  body?: string;
+  body?: string | Buffer;
   headers?: Record<string, string>;
 }
 
@@ -11,6 +11,7 @@ export interface LoadResult {
   request: LoadRequest;
   /** 0 when the request failed below HTTP (refused, reset, timed out). */
   status: number;
+  contentType?: string;
   body: string;
   error?: string;
   startedAt: number;
@@ -47,7 +48,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult[]> {
       const due = start + (i * 1000) / options.rate;
       const wait = due - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      results.push(await send(options, agent, options.next(i)));
+      results.push(await send(options.url, options.next(i), { agent, timeoutMs: options.timeoutMs }));
     }
   };
   await Promise.all(Array.from({ length: options.connections }, worker));
@@ -55,20 +56,23 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult[]> {
   return results;
 }
 
-function send(options: LoadOptions, agent: Agent, request: LoadRequest): Promise<LoadResult> {
+/** One request over a real socket; the body goes out byte for byte (invalid UTF-8 included). */
+export function send(url: string, request: LoadRequest, options: { agent?: Agent; timeoutMs?: number } = {}): Promise<LoadResult> {
   const startedAt = Date.now();
   return new Promise((resolve) => {
-    const done = (status: number, body: string, error?: string): void => resolve({ request, status, body, error, startedAt, ms: Date.now() - startedAt });
+    const done = (status: number, body: string, error?: string, contentType?: string): void =>
+      resolve({ request, status, contentType, body, error, startedAt, ms: Date.now() - startedAt });
     const headers: Record<string, string | number> = { ...request.headers };
     if (request.body !== undefined) {
-      headers['content-type'] ??= 'application/json';
+      // JSON unless the request brings headers of its own (fuzzing sends none, or odd ones, on purpose).
+      if (!request.headers) headers['content-type'] = 'application/json';
       headers['content-length'] = Buffer.byteLength(request.body);
     }
-    const req = httpRequest(new URL(request.path, options.url), { method: request.method, headers, agent, timeout: options.timeoutMs ?? 15_000 }, (res) => {
+    const req = httpRequest(url, { method: request.method, path: request.path, headers, agent: options.agent, timeout: options.timeoutMs ?? 15_000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => done(res.statusCode ?? 0, body));
+      res.on('end', () => done(res.statusCode ?? 0, body, undefined, res.headers['content-type']));
       res.on('error', (error) => done(0, body, error.message));
     });
     req.on('timeout', () => req.destroy(new Error('client timeout')));

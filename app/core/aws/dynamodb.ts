@@ -43,6 +43,9 @@ export function createDocumentClient(config: DynamoConfig): DynamoDBDocumentClie
       removeUndefinedValues: true,
       // JSON.parse already produced a double: store exactly that double, whatever its size.
       allowImpreciseNumbers: true,
+      // The SDK tells a plain object by `value.constructor.name === 'Object'`; JSON like {"constructor": {}} fails that
+      // test. Everything we store comes from JSON.parse, so every object is a plain one: marshal each as a map.
+      convertClassInstanceToMap: true,
     },
     // Read every number back as the same JS double it was written from, never BigInt (which JSON cannot carry).
     unmarshallOptions: { wrapNumbers: (value: string) => Number(value) },

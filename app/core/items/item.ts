@@ -84,6 +84,8 @@ function checkValue(value: unknown, depth: number): void {
   for (const [key, element] of Object.entries(value)) {
     if (key.length === 0) throw new ValidationError('Object keys must not be empty');
     if (!key.isWellFormed()) throw new ValidationError('Object keys must be valid Unicode (no lone surrogates)');
+    // The SDK builds maps with plain assignment, where "__proto__" sets a prototype instead of a key: it could not round-trip.
+    if (key === '__proto__') throw new ValidationError('"__proto__" cannot be used as an object key');
     checkValue(element, depth + 1);
   }
 }

@@ -40,6 +40,12 @@ describe('assertValidData', () => {
     expect(() => assertValidData({ s: '\ud800' })).toThrow('valid Unicode');
     expect(() => assertValidData({ '\udc00': 1 })).toThrow('valid Unicode');
   });
+
+  it('rejects "__proto__" as a key at any depth (it would not round-trip), but not its look-alikes', () => {
+    expect(() => assertValidData(JSON.parse('{"__proto__": {"x": 1}}'))).toThrow('"__proto__" cannot be used');
+    expect(() => assertValidData(JSON.parse('{"a": [{"__proto__": 1}]}'))).toThrow('"__proto__" cannot be used');
+    expect(() => assertValidData(JSON.parse('{"constructor": {"prototype": 1}, "__proto": 1, "prototype": 2}'))).not.toThrow();
+  });
 });
 
 describe('assertValidKey', () => {

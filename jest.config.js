@@ -17,7 +17,8 @@ module.exports = {
       transform,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
-      testTimeout: 30000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],
+      globals: { testTimeoutMs: 30000 },
     },
     {
       // Load, faults and fuzzing over real processes and sockets; slower, same rules.
@@ -26,6 +27,8 @@ module.exports = {
       transform,
       testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],
+      globals: { testTimeoutMs: 120000 },
     },
   ],
 };

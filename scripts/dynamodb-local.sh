@@ -21,7 +21,7 @@ start() {
   fetch
   # sqlite4java finds its native library through java.library.path; the jars sit beside it.
   nohup java -Djava.library.path="$home/lib" -cp "$home/lib/*" \
-    com.amazonaws.services.dynamodbv2.local.main.ServerRunner -inMemory -port "$port" \
+    com.amazonaws.services.dynamodbv2.local.main.ServerRunner -inMemory -disableTelemetry -port "$port" \
     >"$home/server.log" 2>&1 &
   echo $! >"$home/pid"
   for _ in $(seq 1 100); do

@@ -13,7 +13,7 @@ import {
   itemNotFound,
 } from '../errors';
 import type { CursorKey } from './cursor';
-import { MAX_KEY_BYTES, type Item } from './item';
+import { MAX_KEY_BYTES, canonicalJson, type Item } from './item';
 import type { ItemStore, ScanPage, ScanPageRequest } from './item-store';
 
 export interface DynamoItemStoreOptions {
@@ -150,7 +150,8 @@ export function createDynamoItemStore(options: DynamoItemStoreOptions): ItemStor
 }
 
 function toItem(record: Record<string, unknown>): Item {
-  const item: Item = { id: String(record.id), data: record.data ?? null };
+  // DynamoDB maps come back in no fixed order; callers always see one.
+  const item: Item = { id: String(record.id), data: canonicalJson(record.data ?? null) };
   if (typeof record.createdAt === 'string') item.createdAt = record.createdAt;
   return item;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ValidationError, itemNotFound } from '../errors';
 import { decodeCursor, encodeCursor } from './cursor';
-import { assertValidData, assertValidKey, type Item } from './item';
+import { assertValidData, assertValidKey, canonicalJson, type Item } from './item';
 import type { ItemStore } from './item-store';
 
 export const MAX_PAGE_SIZE = 1000;
@@ -50,7 +50,8 @@ export function createItemService(deps: { store: ItemStore; now?: () => Date }):
   return {
     async create(data) {
       assertValidData(data);
-      const item: Item = { id: randomUUID(), data, createdAt: now().toISOString() };
+      // Returned in the order every later read will show (see canonicalJson).
+      const item: Item = { id: randomUUID(), data: canonicalJson(data), createdAt: now().toISOString() };
       await store.put(item);
       return item;
     },

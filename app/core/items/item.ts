@@ -89,3 +89,76 @@ function checkValue(value: unknown, depth: number): void {
     checkValue(element, depth + 1);
   }
 }
+
+/**
+ * The same JSON with every object's keys in code-point order, at every level
+ * (keys that are array indices, such as "0" or "42", come first in numeric
+ * order: every JavaScript object enumerates them that way, whatever the insertion order).
+ *
+ * DynamoDB keeps a map's entries in no particular order ("an unordered collection
+ * of name-value pairs": https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html);
+ * dynalite happens to keep the order written and DynamoDB Local does not. Fixing
+ * the order here makes every read of an item the same bytes, on every server and
+ * through REST and GraphQL alike, and it is the order the original's Flask
+ * responses used (`sort_keys`, Python's code-point order). Values that are
+ * already in order come back as they are, without a copy.
+ *
+ * @example
+ * canonicalJson({ b: 1, a: { d: 2, c: 3 } }); // { a: { c: 3, d: 2 }, b: 1 }
+ */
+export function canonicalJson<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i += 1) {
+      const element: unknown = value[i];
+      const ordered = canonicalJson(element);
+      if (ordered !== element) (copy ??= value.slice())[i] = ordered;
+    }
+    return (copy ?? value) as T;
+  }
+  const object = value as JsonObject;
+  const keys = Object.keys(object);
+  let changed = false;
+  for (let i = 1; i < keys.length && !changed; i += 1) changed = byKeyOrder(keys[i - 1]!, keys[i]!) > 0;
+  const values = keys.map((key) => {
+    const ordered = canonicalJson(object[key]);
+    if (ordered !== object[key]) changed = true;
+    return ordered;
+  });
+  if (!changed) return value;
+  const order = keys.map((_, i) => i).sort((a, b) => byKeyOrder(keys[a]!, keys[b]!));
+  const result: JsonObject = {};
+  for (const i of order) result[keys[i]!] = values[i];
+  return result as T;
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
+const isArrayIndex = (key: string): boolean => ARRAY_INDEX.test(key) && Number(key) < 2 ** 32 - 1;
+
+function byKeyOrder(a: string, b: string): number {
+  const indexA = isArrayIndex(a);
+  const indexB = isArrayIndex(b);
+  if (indexA || indexB) return indexA && indexB ? Number(a) - Number(b) : indexA ? -1 : 1;
+  return byCodePoint(a, b);
+}
+
+/**
+ * Compares by Unicode code point, as Python does, not by UTF-16 code unit as
+ * `<` does: the two differ only where a surrogate pair (U+10000 and up) meets
+ * a character from U+E000 to U+FFFF.
+ */
+function byCodePoint(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i += 1) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
+}

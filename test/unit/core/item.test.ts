@@ -1,5 +1,7 @@
 import { ValidationError } from '../../../app/core/errors';
-import { assertValidData, assertValidKey, MAX_NESTING_DEPTH } from '../../../app/core/items/item';
+import fc from 'fast-check';
+import { assertValidData, assertValidKey, canonicalJson, MAX_NESTING_DEPTH } from '../../../app/core/items/item';
+import { sortedJson } from '../../support/json';
 import { decodeCursor, encodeCursor } from '../../../app/core/items/cursor';
 
 function nested(levels: number): Record<string, unknown> {
@@ -82,5 +84,42 @@ describe('cursors', () => {
     ['a JSON array', Buffer.from('[1]').toString('base64url')],
   ])('rejects a cursor that is %s', (_label, token) => {
     expect(() => decodeCursor(token)).toThrow(new ValidationError('Invalid cursor'));
+  });
+});
+
+describe('canonicalJson', () => {
+  it('orders keys at every level, arrays included, and keeps every value', () => {
+    const data = { b: 1, a: { d: [{ z: 1, y: 2 }, 3], c: null }, A: 'x' };
+    expect(JSON.stringify(canonicalJson(data))).toBe('{"A":"x","a":{"c":null,"d":[{"y":2,"z":1},3]},"b":1}');
+  });
+
+  it('orders by code point, as Python does: U+FFFD before U+1F600', () => {
+    expect(Object.keys(canonicalJson({ '😀': 1, '\ufffd': 2, a: 3 }))).toEqual(['a', '\ufffd', '😀']);
+  });
+
+  it('puts array-index keys first, in numeric order, as every JavaScript object enumerates them', () => {
+    expect(Object.keys(canonicalJson({ b: 1, '10': 2, '9': 3, '': 4, '01': 5 }))).toEqual(['9', '10', '', '01', 'b']);
+  });
+
+  it('returns values already in order as they are, without copying', () => {
+    const data = { a: [1, { b: 2, c: 3 }], d: { e: 'f' } };
+    expect(canonicalJson(data)).toBe(data);
+  });
+
+  it('copies rather than reorders in place', () => {
+    const data = { b: { d: 1, c: 2 }, a: 1 };
+    canonicalJson(data);
+    expect(Object.keys(data)).toEqual(['b', 'a']);
+    expect(Object.keys(data.b)).toEqual(['d', 'c']);
+  });
+
+  it('matches an independent sorted serialisation on random JSON, and is idempotent', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 5 }), fc.string({ unit: 'binary' }), (value, key) => {
+        const ordered = canonicalJson({ [key]: value, ...(typeof value === 'object' && value && !Array.isArray(value) ? value : {}) });
+        expect(JSON.stringify(ordered)).toBe(sortedJson(ordered));
+        expect(canonicalJson(ordered)).toBe(ordered);
+      }),
+    );
   });
 });

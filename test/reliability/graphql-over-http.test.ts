@@ -1,0 +1,36 @@
+/**
+ * The GraphQL endpoint against the GraphQL-over-HTTP spec, using the audit
+ * suite of `graphql-http` (the spec's reference implementation): every MUST
+ * passes; SHOULD and MAY results are reported, not enforced.
+ */
+import { serverAudits } from 'graphql-http';
+import { startHttpServer, type RunningServer } from '../../app/http/http-server';
+import { startTestCore, type TestCore } from '../support/test-core';
+
+let t: TestCore;
+let service: RunningServer;
+beforeAll(async () => {
+  t = await startTestCore();
+  service = await startHttpServer(t.core, { port: 0, host: '127.0.0.1' });
+});
+afterAll(async () => {
+  await service.shutdown();
+  await t.close();
+});
+
+const audits = serverAudits({ url: () => `${service.url}/graphql`, fetchFn: fetch });
+
+describe('GraphQL over HTTP (graphql-http audit)', () => {
+  it.each(audits.filter((audit) => audit.name.startsWith('MUST')).map((audit) => [audit.name, audit] as const))('%s', async (_name, audit) => {
+    const result = await audit.fn();
+    expect({ status: result.status, reason: result.status === 'ok' ? undefined : result.reason }).toEqual({ status: 'ok', reason: undefined });
+  });
+
+  it('reports the SHOULD and MAY audits', async () => {
+    const others = audits.filter((audit) => !audit.name.startsWith('MUST'));
+    const results = await Promise.all(others.map(async (audit) => ({ ...(await audit.fn()), name: audit.name })));
+    const notOk = results.filter((r) => r.status !== 'ok');
+    process.stdout.write(`graphql-http: ${results.length - notOk.length}/${results.length} SHOULD/MAY ok; not ok: ${notOk.map((r) => `${r.name} (${'reason' in r ? r.reason : ''})`).join('; ')}\n`);
+    expect(results.length).toBeGreaterThan(0);
+  });
+});

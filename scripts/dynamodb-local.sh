@@ -6,6 +6,10 @@
 #   scripts/dynamodb-local.sh start [PORT]   fetch if needed, start in the background, wait until it answers;
 #                                            prints the endpoint; the pid is in .tools/dynamodb-local/pid
 #   scripts/dynamodb-local.sh stop
+#   scripts/dynamodb-local.sh test [JEST ARGS]
+#                                            the integration and reliability suites against a fresh DynamoDB Local
+#                                            (npm run test:dynamodb-local); the outage test is left out, since
+#                                            it stops and restarts a dynalite process of its own
 set -euo pipefail
 cd "$(dirname "$0")/.."
 home=.tools/dynamodb-local
@@ -43,9 +47,22 @@ stop() {
   rm -f "$home/pid"
 }
 
-case "${1:-}" in
+run_tests() {
+  local port endpoint
+  port="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
+  endpoint="$(start "$port")"
+  trap stop EXIT
+  echo "dynamodb-local: $(java -version 2>&1 | head -1) at $endpoint" >&2
+  TEST_DYNAMODB_ENDPOINT="$endpoint" npx jest --selectProjects integration reliability \
+    --testPathIgnorePatterns 'dynamodb-outage' "$@"
+}
+
+cmd="${1:-}"
+shift || true
+case "$cmd" in
   fetch) fetch ;;
-  start) start "${2:-}" ;;
+  start) start "${1:-}" ;;
   stop) stop ;;
-  *) echo "usage: $0 fetch|start [port]|stop" >&2; exit 2 ;;
+  test) run_tests "$@" ;;
+  *) echo "usage: $0 fetch|start [port]|stop|test [jest args]" >&2; exit 2 ;;
 esac

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import cors from 'cors';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { ApolloServer } from '@apollo/server';
 import type { Core } from './core/create-core';
 import { createGraphQL } from './graphql/create-graphql';
@@ -11,6 +11,35 @@ import { requestContext } from './http/request-context';
 import { errorMiddleware } from './rest/error-middleware';
 import { createHealthRouter } from './rest/health-router';
 import { createItemsRouter } from './rest/items-router';
+
+/**
+ * The security headers of a JSON API, as the OWASP REST Security Cheat Sheet
+ * lists them (https://cheatsheetseries.owasp.org/cheatsheets/REST_Security_Cheat_Sheet.html#security-headers):
+ * HSTS, nosniff, no framing, and a CSP that allows nothing, plus CORP. Helmet's
+ * other defaults (COOP, Origin-Agent-Cluster, Referrer-Policy, X-DNS-Prefetch-Control,
+ * X-Download-Options, X-Permitted-Cross-Domain-Policies, X-XSS-Protection) act on
+ * HTML documents only; leaving them out saves about 300 bytes and a share of the
+ * CPU time of every response (README "Benchmarks").
+ */
+export function securityHeaders(isProduction: boolean): HelmetOptions {
+  return {
+    // Outside production the landing page loads Apollo Sandbox, an HTML page, from its CDN.
+    contentSecurityPolicy: isProduction ? { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } : false,
+    crossOriginEmbedderPolicy: false,
+    crossOriginOpenerPolicy: false,
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    originAgentCluster: false,
+    referrerPolicy: false,
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    xContentTypeOptions: true,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xFrameOptions: { action: 'deny' },
+    xPermittedCrossDomainPolicies: false,
+    xPoweredBy: true,
+    xXssProtection: false,
+  };
+}
 
 export interface AppDeps {
   core: Core;
@@ -46,13 +75,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.set('trust proxy', false);
 
   app.use(requestContext(core.logger));
-  app.use(
-    helmet({
-      // The development landing page loads Apollo Sandbox from its CDN; production serves JSON only.
-      contentSecurityPolicy: config.isProduction ? undefined : false,
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+  app.use(helmet(securityHeaders(config.isProduction)));
   if (config.corsOrigins.length > 0) {
     app.use(cors({ origin: [...config.corsOrigins], methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 }));
   }
@@ -61,15 +84,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
     next();
   });
 
+  // The item routes are the busiest, so they are matched first; the paths of the three routers do not overlap.
+  app.use(createItemsRouter({ itemService: core.itemService, maxBodyBytes: config.maxBodyBytes }));
   app.use(createHealthRouter({ itemService: core.itemService, lifecycle, readyCacheMs: config.readyCacheMs }));
   const graphql = await createGraphQL({ core, httpServer: deps.httpServer });
   app.use(graphql.router);
-  app.use(createItemsRouter({ itemService: core.itemService, maxBodyBytes: config.maxBodyBytes }));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'Not found', code: 'NOT_FOUND' });
   });
-  app.use(errorMiddleware());
+  app.use(errorMiddleware(core.logger));
 
   return { app, apollo: graphql.apollo, lifecycle };
 }

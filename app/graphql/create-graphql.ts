@@ -9,6 +9,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Core } from '../core/create-core';
+import type { Logger } from '../core/logger';
 import { toErrorResponse } from '../http/http-errors';
 import { createContext, type GraphQLContext } from './context';
 import { formatError, isUnexpected } from './format-error';
@@ -65,7 +66,7 @@ export async function createGraphQL(deps: { core: Core; httpServer?: Server }): 
       return {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
-            if (isUnexpected(error)) contextValue.log.error({ err: error.originalError ?? error }, 'graphql error');
+            if (isUnexpected(error)) core.logger.error({ requestId: contextValue.requestId, err: error.originalError ?? error }, 'graphql error');
           }
         },
       };
@@ -101,16 +102,18 @@ export async function createGraphQL(deps: { core: Core; httpServer?: Server }): 
     express.json({ limit: maxBodyBytes }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
-        createContext({ itemService: core.itemService, itemStore: core.itemStore, log: req.log, requestId: req.id }),
+        createContext({ itemService: core.itemService, itemStore: core.itemStore, requestId: req.id }),
     }),
-    graphqlErrorMiddleware,
+    graphqlErrorMiddleware(core.logger),
   );
   return { router, apollo };
 }
 
 /** Body-parser failures before Apollo runs, in the GraphQL-over-HTTP error shape. */
-function graphqlErrorMiddleware(error: unknown, req: Request, res: Response, _next: NextFunction): void {
-  const { status, body, internal } = toErrorResponse(error);
-  if (internal) req.log.error({ err: error }, 'unhandled graphql transport error');
-  res.status(status).json({ errors: [{ message: body.error, extensions: { code: body.code === 'VALIDATION_FAILED' ? 'BAD_REQUEST' : body.code } }] });
+function graphqlErrorMiddleware(logger: Logger) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const { status, body, internal } = toErrorResponse(error);
+    if (internal) logger.error({ requestId: req.id, err: error }, 'unhandled graphql transport error');
+    res.status(status).json({ errors: [{ message: body.error, extensions: { code: body.code === 'VALIDATION_FAILED' ? 'BAD_REQUEST' : body.code } }] });
+  };
 }

@@ -242,6 +242,26 @@ describe('REST API', () => {
       expect(res.headers['x-powered-by']).toBeUndefined();
     });
 
+    it('sends the security headers of a JSON API in production, and none meant for HTML pages', async () => {
+      const production = await startTestCore({ NODE_ENV: 'production', LOG_LEVEL: 'silent' });
+      try {
+        const { app: prod } = await createApp({ core: production.core });
+        const res = await request(prod).get('/picus/get/missing');
+        expect(res.headers).toMatchObject({
+          'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+          'strict-transport-security': 'max-age=31536000; includeSubDomains',
+          'x-content-type-options': 'nosniff',
+          'x-frame-options': 'DENY',
+          'cross-origin-resource-policy': 'same-origin',
+        });
+        for (const name of ['x-powered-by', 'x-xss-protection', 'x-dns-prefetch-control', 'x-download-options', 'origin-agent-cluster', 'referrer-policy', 'cross-origin-opener-policy']) {
+          expect(res.headers[name]).toBeUndefined();
+        }
+      } finally {
+        await production.close();
+      }
+    });
+
     it('allows loopback browser origins in development and no others', async () => {
       const ok = await request(app).get('/health').set('Origin', 'http://localhost:3000');
       expect(ok.headers['access-control-allow-origin']).toBe('http://localhost:3000');

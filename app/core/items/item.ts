@@ -134,7 +134,11 @@ export function canonicalJson<T>(value: T): T {
 }
 
 const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
-const isArrayIndex = (key: string): boolean => ARRAY_INDEX.test(key) && Number(key) < 2 ** 32 - 1;
+/** Checked for every key of every item read, so the common case (not a digit first) skips the regular expression. */
+const isArrayIndex = (key: string): boolean => {
+  const first = key.charCodeAt(0);
+  return first >= 0x30 && first <= 0x39 && ARRAY_INDEX.test(key) && Number(key) < 2 ** 32 - 1;
+};
 
 function byKeyOrder(a: string, b: string): number {
   const indexA = isArrayIndex(a);

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError } from '../../app/core/errors';
+import { DatabaseUnavailableError, NotFoundError } from '../../app/core/errors';
 import type { Item } from '../../app/core/items/item';
 import { createItemLoaders } from '../../app/core/items/item-loaders';
+import { createItemService } from '../../app/core/items/item-service';
+import type { ItemStore } from '../../app/core/items/item-store';
 import { startTestCore, type TestCore } from '../support/test-core';
 
 describe('DynamoDB item store (real DynamoDB-compatible server)', () => {
@@ -134,5 +136,61 @@ describe('item service pagination', () => {
     for await (const page of t.core.itemService.scanAll()) seen.push(...page.map((item) => item.id));
     expect(new Set(seen)).toEqual(ids);
     expect(t.calls.get('ScanCommand')).toBeGreaterThan(1);
+  });
+
+  /** The real store, watched: how many Scan calls are in flight at once, and which segments they read. */
+  function watchedStore(options: { failOnCall?: number } = {}) {
+    const watch = { calls: 0, inFlight: 0, maxInFlight: 0, segments: new Set<number>() };
+    const store: ItemStore = {
+      ...t.core.itemStore,
+      async scanPage(request) {
+        watch.calls += 1;
+        if (watch.calls === options.failOnCall) throw new DatabaseUnavailableError();
+        watch.segments.add(request.segment?.segment ?? -1);
+        watch.inFlight += 1;
+        watch.maxInFlight = Math.max(watch.maxInFlight, watch.inFlight);
+        try {
+          return await t.core.itemStore.scanPage(request);
+        } finally {
+          watch.inFlight -= 1;
+        }
+      },
+    };
+    return { store, watch };
+  }
+
+  it('reads every item exactly once in a parallel scan, one page in flight per segment', async () => {
+    const { store, watch } = watchedStore();
+    const service = createItemService({ store, scanPageItems: 4, scanSegments: 3 });
+    const seen: string[] = [];
+    for await (const page of service.scanAll()) {
+      expect(page.length).toBeLessThanOrEqual(4);
+      seen.push(...page.map((item) => item.id));
+    }
+    expect(seen).toHaveLength(ids.size);
+    expect(new Set(seen)).toEqual(ids);
+    expect(watch.segments).toEqual(new Set([0, 1, 2]));
+    expect(watch.maxInFlight).toBeLessThanOrEqual(3);
+    expect(watch.calls).toBeGreaterThanOrEqual(Math.ceil(ids.size / 4));
+  });
+
+  it('stops reading when the caller stops, and a failed read ends the scan with its error', async () => {
+    const early = watchedStore();
+    for await (const page of createItemService({ store: early.store, scanPageItems: 4, scanSegments: 2 }).scanAll()) {
+      expect(page.length).toBeGreaterThan(0);
+      break;
+    }
+    const callsAtStop = early.watch.calls;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(early.watch.calls).toBe(callsAtStop);
+    expect(callsAtStop).toBeLessThanOrEqual(3);
+
+    const failing = watchedStore({ failOnCall: 4 });
+    const read = async (): Promise<number> => {
+      let n = 0;
+      for await (const page of createItemService({ store: failing.store, scanPageItems: 4, scanSegments: 2 }).scanAll()) n += page.length;
+      return n;
+    };
+    await expect(read()).rejects.toBeInstanceOf(DatabaseUnavailableError);
   });
 });

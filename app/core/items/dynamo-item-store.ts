@@ -109,6 +109,8 @@ export function createDynamoItemStore(options: DynamoItemStoreOptions): ItemStor
             TableName: tableName,
             Limit: request.limit,
             ExclusiveStartKey: request.startKey ? { id: request.startKey.id } : undefined,
+            Segment: request.segment?.segment,
+            TotalSegments: request.segment?.totalSegments,
             ...PROJECTION,
           }),
         );

@@ -6,6 +6,8 @@ export interface ScanPageRequest {
   limit?: number;
   /** Continue after this key (DynamoDB `ExclusiveStartKey`). */
   startKey?: CursorKey;
+  /** A parallel scan's part: read only segment `segment` of `totalSegments` (DynamoDB `Segment`, `TotalSegments`). */
+  segment?: { segment: number; totalSegments: number };
 }
 
 export interface ScanPage {

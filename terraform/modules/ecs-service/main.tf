@@ -173,6 +173,9 @@ resource "aws_ecs_task_definition" "this" {
       DYNAMODB_TABLE_NAME = var.table_name
       AWS_REGION          = local.region
       LOG_LEVEL           = "info"
+      # V8 sizes its heap from the memory it sees, a quarter of it; set it from the task's own memory, so
+      # garbage is collected long before the task's limit and the heap stays near the live set.
+      NODE_OPTIONS = "--max-old-space-size=${floor(var.task_memory / 4)}"
     }, var.environment_variables) : { name = k, value = v }]
     # tini as PID 1 forwards SIGTERM to node and reaps children.
     linuxParameters = { initProcessEnabled = true }

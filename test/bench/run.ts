@@ -368,10 +368,11 @@ async function main(): Promise<void> {
 
     const env = { DYNAMODB_ENDPOINT: dynamo.endpoints.ours, DYNAMODB_TABLE_NAME: TABLE, NODE_OPTIONS: await productionNodeOptions() };
     const floor = track(await startFloor({ ...env, DYNAMODB_ENDPOINT: dynamo.endpoints.floor }, profileDir));
+    const expressFloor = track(await startFloor(env, undefined, 'express-floor'));
     const service = track(await startService(env, profileDir));
     const largeService = track(await startService({ ...env, DYNAMODB_TABLE_NAME: LARGE_TABLE }));
     const alb = track(await startAlb(env, service.url));
-    log(`floor, service, large-table service and local ALB up${pinning.enabled ? `; servers on core ${pinning.serverCores}, load and dynalite on ${pinning.otherCores}` : ''}`);
+    log(`floor, Express reference, service, large-table service and local ALB up${pinning.enabled ? `; servers on core ${pinning.serverCores}, load and dynalite on ${pinning.otherCores}` : ''}`);
 
     let n = 0;
     const anyId = (): string => readIds[n++ % readIds.length]!;
@@ -387,6 +388,12 @@ async function main(): Promise<void> {
     const ours = (method: Spec['method'], next: Spec['next']) => (): Spec => ({ proc: service, url: service.url, method, next });
     const all: Scenario[] = [
       { name: 'REST GET /picus/get/{id}', floorLabel: 'GetItem', floor: floorGet, ours: ours('GET', () => ({ path: `/picus/get/${anyId()}` })) },
+      {
+        name: 'Reference: bare Express 5, one GET route',
+        floorLabel: 'GetItem',
+        floor: floorGet,
+        ours: () => ({ proc: expressFloor, url: expressFloor.url, method: 'GET', next: () => ({ path: `/get/${anyId()}` }) }),
+      },
       { name: 'REST POST /picus/put', floorLabel: 'PutItem', floor: floorPut, ours: ours('POST', () => ({ path: '/picus/put', body: JSON.stringify(sampleData(n++)) })) },
       {
         name: 'REST GET /picus/list?limit=100',

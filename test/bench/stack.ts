@@ -47,7 +47,7 @@ export interface Proc {
 /** The bench's own processes, bundled like the service so none of them runs through a TypeScript loader. */
 export async function bundleBenchProcesses(): Promise<void> {
   await build({
-    entryPoints: ['dynamo', 'floor', 'alb'].map((name) => join(__dirname, 'processes', `${name}.ts`)),
+    entryPoints: ['dynamo', 'floor', 'express-floor', 'alb'].map((name) => join(__dirname, 'processes', `${name}.ts`)),
     outdir: BENCH_DIST,
     bundle: true,
     packages: 'external',
@@ -139,13 +139,19 @@ export async function startDynamo(): Promise<Dynamo> {
   };
 }
 
-export async function startFloor(env: Record<string, string>, cpuProfileDir?: string): Promise<Proc> {
+/** The floor (`floor`), or the Express reference beside it (`express-floor`). */
+export async function startFloor(env: Record<string, string>, cpuProfileDir?: string, which: 'floor' | 'express-floor' = 'floor'): Promise<Proc> {
   const port = await freePort();
-  const child = fork(join(BENCH_DIST, 'floor.js'), [], { execArgv: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [], cwd: ROOT, env: { ...BASE_ENV, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(join(BENCH_DIST, `${which}.js`), [], {
+    execArgv: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
+    cwd: ROOT,
+    env: { ...BASE_ENV, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(url, 'floor', child);
+  await waitForHttp(url, which, child);
   pinServer(child.pid!);
-  return { name: 'floor', pid: child.pid!, url, child, stop: stopper(child) };
+  return { name: which, pid: child.pid!, url, child, stop: stopper(child) };
 }
 
 /**

@@ -169,9 +169,20 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
         const responseHeaders = { ...upstreamRes.headers };
         delete responseHeaders.connection;
         delete responseHeaders['keep-alive'];
+        // The target answered before the whole request body arrived (a 400 or 413 for a large body, say).
+        // What is left of that body is never read, so the client's connection cannot carry another
+        // request: close it after this response, or the client's next request on it would wait forever.
+        const early = !req.complete;
+        if (early) responseHeaders.connection = 'close';
         res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders);
         upstreamRes.pipe(res);
-        upstreamRes.on('end', finish);
+        upstreamRes.on('end', () => {
+          finish();
+          if (early) {
+            req.unpipe(upstream);
+            upstream.destroy();
+          }
+        });
         upstreamRes.on('error', () => {
           finish();
           res.destroy();

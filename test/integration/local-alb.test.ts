@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createLogger } from '../../app/core/logger';
@@ -6,6 +6,7 @@ import { startHttpServer, type RunningServer } from '../../app/http/http-server'
 import { createHandler } from '../../lambda/create-handler';
 import { startLocalAlb, type LambdaTarget, type LocalAlb } from '../../local/alb';
 import type { AlbEvent } from '../../local/alb-event';
+import { send } from '../support/load';
 import { startTestCore, type TestCore } from '../support/test-core';
 
 const FAST_HEALTH = { intervalMs: 100, timeoutMs: 200, healthyThreshold: 2, unhealthyThreshold: 2 };
@@ -88,6 +89,20 @@ describe('local ALB in front of the service and the Lambda', () => {
     expect(events[0]!.isBase64Encoded).toBe(false);
     expect(events[0]!.body).toBe('{"a":1}');
     expect(events[0]!.headers!['x-amzn-trace-id']).toBe('Root=1-00000001-000000000000000000000001');
+  });
+
+  it('closes the client connection when the service answers before the body is read, so the next request does not stall', async () => {
+    // Apollo refuses this content type at once, leaving 1 MB of body unread (a hang the fuzz suite found).
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const body = JSON.stringify({ query: `{ __typename } # ${'x'.repeat(1_000_000)}` });
+      const first = await send(alb.url, { method: 'POST', path: '/graphql', body, headers: { 'content-type': 'application/graphql-response+json' } }, { agent, timeoutMs: 5000 });
+      expect(first.status).toBe(400);
+      const next = await send(alb.url, { method: 'GET', path: '/health' }, { agent, timeoutMs: 5000 });
+      expect({ status: next.status, error: next.error }).toEqual({ status: 200, error: undefined });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('adds forwarding headers for the service too', async () => {

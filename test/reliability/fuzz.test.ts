@@ -179,6 +179,9 @@ describe('fuzzing through the ALB: never a 5xx, always the JSON error shape', ()
           // As JSON text (-0 goes out as 0, as JSON.stringify writes it; keys in canonical order); a UTF-8 BOM is allowed before the JSON.
           const sent = JSON.parse(payload.toString().replace(/^\ufeff/, '')) as unknown;
           expect(JSON.stringify(stored?.data)).toBe(sortedJson(sent));
+          // Up to 349 KB each: left in the table, they would make every later fuzzed GET /picus/list/… a
+          // stream of hundreds of megabytes, and slow enough on a loaded machine to pass for a hang.
+          await t.core.itemService.delete(id);
         }
       }),
       { numRuns: runs(1500) },

@@ -109,8 +109,8 @@ export function createItemService(deps: { store: ItemStore; now?: () => Date; sc
       const totalSegments = deps.scanSegments ?? SCAN_SEGMENTS;
       const read = (segment: number, startKey?: CursorKey) =>
         store.scanPage({ limit, startKey, segment: { segment, totalSegments } }).then((page) => ({ segment, page }));
-      // One page in flight per segment; a segment reads its next page once its last one is handed over,
-      // so at most `totalSegments` pages are held however large the table is.
+      // Each segment reads its next page as soon as its last one arrives, and no further: one page per
+      // segment is in flight or waiting, plus the one the caller holds, however large the table is.
       const inFlight = new Map(Array.from({ length: totalSegments }, (_, segment) => [segment, read(segment)]));
       try {
         while (inFlight.size > 0) {

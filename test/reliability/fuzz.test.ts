@@ -7,38 +7,30 @@
  */
 import { Agent } from 'node:http';
 import fc from 'fast-check';
-import { createLogger } from '../../app/core/logger';
-import { startHttpServer, type RunningServer } from '../../app/http/http-server';
-import { createHandler } from '../../lambda/create-handler';
-import { startLocalAlb, type LocalAlb } from '../../local/alb';
+import type { LocalAlb } from '../../local/alb';
 import { sortedJson } from '../support/json';
+import { startLocalStack, type LocalStack } from '../support/local-stack';
+import type { TestCore } from '../support/test-core';
 import { send, type LoadRequest, type LoadResult } from '../support/load';
-import { startTestCore, type TestCore } from '../support/test-core';
 
 /** Cases per property; FUZZ_RUNS scales them all (e.g. FUZZ_RUNS=10 for a long soak). */
 const SCALE = Number(process.env.FUZZ_RUNS ?? 1);
 const runs = (n: number): number => Math.max(1, Math.round(n * SCALE));
 
+let stack: LocalStack;
 let t: TestCore;
-let service: RunningServer;
 let alb: LocalAlb;
 const agent = new Agent({ keepAlive: true, maxSockets: 8 });
 let cases = 0;
 
 beforeAll(async () => {
-  t = await startTestCore();
-  service = await startHttpServer(t.core, { port: 0, host: '127.0.0.1' });
-  const handler = createHandler({ itemService: t.core.itemService, logger: createLogger({ logLevel: 'silent', environment: 'test' }) });
-  alb = await startLocalAlb({ lambda: handler, healthCheck: { intervalMs: 200, timeoutMs: 1000, healthyThreshold: 1 } }, 0);
-  alb.registerTarget(service.url);
-  await alb.waitFor(service.url, 'healthy');
+  stack = await startLocalStack();
+  ({ t, alb } = stack);
 });
 afterAll(async () => {
   process.stdout.write(`fuzz: ${cases} cases sent\n`);
   agent.destroy();
-  await alb.close();
-  await service.shutdown();
-  await t.close();
+  await stack.close();
 });
 
 /** Sends one case and checks the invariants every answer must keep; returns the result for case-specific checks. */

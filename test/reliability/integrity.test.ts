@@ -8,32 +8,22 @@
  */
 import { Agent } from 'node:http';
 import fc from 'fast-check';
-import { createLogger } from '../../app/core/logger';
-import { startHttpServer, type RunningServer } from '../../app/http/http-server';
-import { createHandler } from '../../lambda/create-handler';
-import { startLocalAlb, type LocalAlb } from '../../local/alb';
+import type { LocalAlb } from '../../local/alb';
 import { sortedJson } from '../support/json';
+import { startLocalStack, type LocalStack } from '../support/local-stack';
 import { send, statusCounts } from '../support/load';
-import { startTestCore, type TestCore } from '../support/test-core';
 
-let t: TestCore;
-let service: RunningServer;
+let stack: LocalStack;
 let alb: LocalAlb;
 const agent = new Agent({ keepAlive: true, maxSockets: 200 });
 
 beforeAll(async () => {
-  t = await startTestCore();
-  service = await startHttpServer(t.core, { port: 0, host: '127.0.0.1' });
-  const handler = createHandler({ itemService: t.core.itemService, logger: createLogger({ logLevel: 'silent', environment: 'test' }) });
-  alb = await startLocalAlb({ lambda: handler, healthCheck: { intervalMs: 200, timeoutMs: 1000, healthyThreshold: 1 } }, 0);
-  alb.registerTarget(service.url);
-  await alb.waitFor(service.url, 'healthy');
+  stack = await startLocalStack();
+  ({ alb } = stack);
 });
 afterAll(async () => {
   agent.destroy();
-  await alb.close();
-  await service.shutdown();
-  await t.close();
+  await stack.close();
 });
 
 const post = (path: string, body: unknown) => send(alb.url, { method: 'POST', path, body: JSON.stringify(body) }, { agent });

@@ -1,0 +1,37 @@
+import { createLogger } from '../../app/core/logger';
+import { startHttpServer, type RunningServer } from '../../app/http/http-server';
+import { createHandler } from '../../lambda/create-handler';
+import { startLocalAlb, type LocalAlb } from '../../local/alb';
+import { startTestCore, type TestCore } from './test-core';
+
+export interface LocalStack {
+  t: TestCore;
+  service: RunningServer;
+  /** The local ALB: DELETE /picus/* to the Lambda handler, everything else to `service`. */
+  alb: LocalAlb;
+  close(): Promise<void>;
+}
+
+/**
+ * What `npm start` runs, in this process: a core on a real DynamoDB-compatible
+ * server, the service on a free port, and the local ALB in front of it with the
+ * Lambda handler; resolves once the ALB calls the service healthy.
+ */
+export async function startLocalStack(): Promise<LocalStack> {
+  const t = await startTestCore();
+  const service = await startHttpServer(t.core, { port: 0, host: '127.0.0.1' });
+  const handler = createHandler({ itemService: t.core.itemService, logger: createLogger({ logLevel: 'silent', environment: 'test' }) });
+  const alb = await startLocalAlb({ lambda: handler, healthCheck: { intervalMs: 200, timeoutMs: 1000, healthyThreshold: 1 } }, 0);
+  alb.registerTarget(service.url);
+  await alb.waitFor(service.url, 'healthy');
+  return {
+    t,
+    service,
+    alb,
+    close: async () => {
+      await alb.close();
+      await service.shutdown();
+      await t.close();
+    },
+  };
+}

@@ -181,6 +181,17 @@ variable "log_retention_days" {
   }
 }
 
+variable "log_buffer_size" {
+  description = "Buffer of the awslogs driver in non-blocking mode (Docker size, e.g. 25m); lines beyond it are dropped, never waited for"
+  type        = string
+  default     = "25m"
+
+  validation {
+    condition     = can(regex("^[1-9][0-9]*[kmg]$", var.log_buffer_size))
+    error_message = "log_buffer_size must be a size such as 512k, 25m or 1g."
+  }
+}
+
 variable "log_kms_key_arn" {
   description = "KMS key for the log group; null uses CloudWatch's default encryption"
   type        = string

@@ -233,8 +233,8 @@ resource "aws_cloudwatch_dashboard" "this" {
       {
         type = "metric", x = 0, y = 0, width = 12, height = 6
         properties = {
-          title = "Service latency (p50, p95, p99)", region = local.region, view = "timeSeries", period = 60
-          metrics = [for p in ["p50", "p95", "p99"] : ["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", var.alb_arn_suffix, "TargetGroup", var.service_target_group_arn_suffix, { stat = p, label = p }]]
+          title       = "Service latency (p50, p95, p99)", region = local.region, view = "timeSeries", period = 60
+          metrics     = [for p in ["p50", "p95", "p99"] : ["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", var.alb_arn_suffix, "TargetGroup", var.service_target_group_arn_suffix, { stat = p, label = p }]]
           annotations = { horizontal = [{ label = "p99 alarm", value = var.latency_p99_threshold_seconds }] }
         }
       },
@@ -285,7 +285,7 @@ resource "aws_cloudwatch_dashboard" "this" {
       {
         type = "metric", x = 12, y = 12, width = 12, height = 6
         properties = {
-          title = "DynamoDB latency by operation", region = local.region, view = "timeSeries", period = 60, stat = "Average"
+          title   = "DynamoDB latency by operation", region = local.region, view = "timeSeries", period = 60, stat = "Average"
           metrics = [for op in local.table_operations : ["AWS/DynamoDB", "SuccessfulRequestLatency", "TableName", var.table_name, "Operation", op]]
         }
       },

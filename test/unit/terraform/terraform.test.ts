@@ -160,6 +160,9 @@ describe('Terraform invariants', () => {
     expect(container).toContain('initProcessEnabled = true');
     expect(container).toContain('"CMD", "node", "-e"');
     expect(container).not.toContain('curl');
+    // Logs are written synchronously: a stalled log driver must drop lines, not stall requests.
+    expect(container).toMatch(/\bmode\s*=\s*"non-blocking"/);
+    expect(container).toMatch(/max-buffer-size\s*=\s*var\.log_buffer_size/);
     // SIGTERM -> 5 s delay + 15 s grace must fit before SIGKILL; the ALB drains for 30 s before SIGTERM.
     expect(ecs.variable.stop_timeout!.default).toBeGreaterThanOrEqual(25);
     expect(mod('alb').variable.deregistration_delay!.default).toBe(30);

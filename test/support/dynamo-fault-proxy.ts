@@ -31,14 +31,17 @@ export interface DynamoFaultProxy {
 
 /**
  * A DynamoDB endpoint in front of a real one (dynalite or DynamoDB Local) that
- * injects the throttling responses no emulator produces, on the wire, so the
- * SDK's retries, our backoff and our error mapping all run as they would
- * against DynamoDB. Bodies follow the JSON 1.0 protocol DynamoDB speaks:
+ * counts every call by operation and can inject the throttling responses no
+ * emulator produces, on the wire, so the SDK's retries, our backoff and our
+ * error mapping all run as they would against DynamoDB. Bodies follow the
+ * JSON 1.0 protocol DynamoDB speaks:
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html
+ * Without faults it only counts, streaming each call through: the benchmarks'
+ * DynamoDB calls per request come from it.
  */
 export async function startDynamoFaultProxy(upstream: string): Promise<DynamoFaultProxy> {
-  const target = new URL(upstream);
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const url = new URL(upstream);
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const count = (counts: Map<string, number>, operation: string): void => {
     counts.set(operation, (counts.get(operation) ?? 0) + 1);
   };
@@ -52,12 +55,22 @@ export async function startDynamoFaultProxy(upstream: string): Promise<DynamoFau
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const body = await readBody(req);
-    const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
+    const target = String(req.headers['x-amz-target'] ?? 'unknown');
+    const operation = target.slice(target.lastIndexOf('.') + 1);
     count(proxy.received, operation);
     const attempt = Number(/attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1] ?? 1);
     const fault = proxy.fault({ operation, attempt });
+    if (fault === undefined) {
+      // Passed through as a stream, untouched: this is also the benchmarks' counting proxy.
+      const out = forward(req, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(out);
+      return;
+    }
     if (fault === 'throttle') {
+      await readBody(req);
       count(proxy.throttled, operation);
       const text = JSON.stringify({
         __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
@@ -67,39 +80,32 @@ export async function startDynamoFaultProxy(upstream: string): Promise<DynamoFau
       res.end(text);
       return;
     }
-    const answer = await forward(req, body);
-    let payload = answer.body;
-    if (fault && operation === 'BatchGetItem' && answer.status === 200) {
+    const body = await readBody(req);
+    const answer = await new Promise<IncomingMessage>((resolve) => forward(req, resolve).end(body));
+    let payload = await readBody(answer);
+    if (operation === 'BatchGetItem' && answer.statusCode === 200) {
       const input = JSON.parse(body.toString('utf8')) as BatchGetInput;
       payload = Buffer.from(JSON.stringify(leaveUnprocessed(input, JSON.parse(payload.toString('utf8')), fault.batchGetLimit)));
     }
-    const headers: Record<string, string | string[]> = { ...answer.headers, 'content-length': String(payload.length) };
+    const headers: Record<string, string | string[] | undefined> = { ...answer.headers, 'content-length': String(payload.length) };
     delete headers['x-amz-crc32']; // the checksum of the body the upstream sent, not of this one
-    res.writeHead(answer.status, headers);
+    res.writeHead(answer.statusCode ?? 502, headers);
     res.end(payload);
   };
 
-  const forward = (req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> =>
-    new Promise((resolve, reject) => {
-      const out = httpRequest(
-        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host }, agent },
-        (answer) => {
-          readBody(answer).then(
-            (data) => resolve({ status: answer.statusCode ?? 502, headers: answer.headers as Record<string, string | string[]>, body: data }),
-            reject,
-          );
-        },
-      );
-      out.on('error', reject);
-      out.end(body);
-    });
+  /** The same request to the upstream; a failed upstream call cuts the client's connection. */
+  const forward = (req: IncomingMessage, onAnswer: (answer: IncomingMessage) => void) =>
+    httpRequest({ host: url.hostname, port: url.port, path: req.url, method: req.method, headers: { ...req.headers, host: url.host }, agent }, onAnswer).on(
+      'error',
+      () => req.socket.destroy(),
+    );
 
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
       res.destroy();
     });
   });
-  server.keepAliveTimeout = 60_000;
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   proxy.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   proxy.close = async () => {

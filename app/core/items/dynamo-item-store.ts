@@ -28,8 +28,11 @@ export interface DynamoItemStoreOptions {
 /** BatchGetItem takes at most 100 keys per call. */
 export const BATCH_GET_MAX_KEYS = 100;
 
-/** Only the attributes we model are read, so unrelated attributes on old items cost no bandwidth. */
-const PROJECTION = { ProjectionExpression: '#id, #data, #createdAt', ExpressionAttributeNames: { '#id': 'id', '#data': 'data', '#createdAt': 'createdAt' } };
+/**
+ * Only the attributes we model are read, so unrelated attributes on old items cost no bandwidth.
+ * Exported for the benchmark floors, which must make exactly the calls this store makes.
+ */
+export const PROJECTION = { ProjectionExpression: '#id, #data, #createdAt', ExpressionAttributeNames: { '#id': 'id', '#data': 'data', '#createdAt': 'createdAt' } };
 
 /** A key nobody writes (uuids only), read to prove the table answers. */
 const READINESS_PROBE_KEY = 'picus-readiness-probe';

@@ -9,17 +9,17 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import express from 'express';
 import { createDocumentClient } from '../../../app/core/aws/dynamodb';
 import { loadConfig } from '../../../app/core/config';
+import { PROJECTION } from '../../../app/core/items/dynamo-item-store';
 import { listen } from '../../../app/http/listen';
 
 const config = loadConfig(process.env);
 const doc = createDocumentClient(config);
-const projection = { ProjectionExpression: '#id, #data, #createdAt', ExpressionAttributeNames: { '#id': 'id', '#data': 'data', '#createdAt': 'createdAt' } };
 
 const app = express();
 app.disable('x-powered-by');
 app.set('etag', false);
 app.get('/get/:key', async (req, res) => {
-  const { Item } = await doc.send(new GetCommand({ TableName: config.tableName, Key: { id: req.params.key }, ConsistentRead: true, ...projection }));
+  const { Item } = await doc.send(new GetCommand({ TableName: config.tableName, Key: { id: req.params.key }, ConsistentRead: true, ...PROJECTION }));
   if (Item) res.json(Item);
   else res.status(404).json({ error: 'not found' });
 });

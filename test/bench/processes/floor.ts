@@ -9,13 +9,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../../app/core/aws/dynamodb';
 import { loadConfig } from '../../../app/core/config';
+import { PROJECTION } from '../../../app/core/items/dynamo-item-store';
 import { listen } from '../../../app/http/listen';
 
 const config = loadConfig(process.env);
 const doc = createDocumentClient(config);
 const TableName = config.tableName;
-// The service's reads name the attributes they want; so do these.
-const projection = { ProjectionExpression: '#id, #data, #createdAt', ExpressionAttributeNames: { '#id': 'id', '#data': 'data', '#createdAt': 'createdAt' } };
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -33,7 +32,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const url = new URL(req.url ?? '/', 'http://floor');
   const [, route, key] = url.pathname.split('/');
   if (req.method === 'GET' && route === 'get') {
-    const { Item } = await doc.send(new GetCommand({ TableName, Key: { id: decodeURIComponent(key!) }, ConsistentRead: true, ...projection }));
+    const { Item } = await doc.send(new GetCommand({ TableName, Key: { id: decodeURIComponent(key!) }, ConsistentRead: true, ...PROJECTION }));
     return Item ? reply(res, 200, Item) : reply(res, 404, { error: 'not found' });
   }
   if (req.method === 'POST' && route === 'put') {
@@ -43,12 +42,12 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     return reply(res, 201, { id });
   }
   if (req.method === 'GET' && route === 'list') {
-    const { Items } = await doc.send(new ScanCommand({ TableName, Limit: Number(url.searchParams.get('limit') ?? 100), ...projection }));
+    const { Items } = await doc.send(new ScanCommand({ TableName, Limit: Number(url.searchParams.get('limit') ?? 100), ...PROJECTION }));
     return reply(res, 200, Items ?? []);
   }
   if (req.method === 'POST' && route === 'batch') {
     const { ids } = (await readJson(req)) as { ids: string[] };
-    const result = await doc.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: ids.map((id) => ({ id })), ConsistentRead: true, ...projection } } }));
+    const result = await doc.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: ids.map((id) => ({ id })), ConsistentRead: true, ...PROJECTION } } }));
     return reply(res, 200, result.Responses?.[TableName] ?? []);
   }
   if (req.method === 'DELETE' && route === 'item') {

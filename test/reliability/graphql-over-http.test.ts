@@ -26,11 +26,26 @@ describe('GraphQL over HTTP (graphql-http audit)', () => {
     expect({ status: result.status, reason: result.status === 'ok' ? undefined : result.reason }).toEqual({ status: 'ok', reason: undefined });
   });
 
-  it('reports the SHOULD and MAY audits', async () => {
+  /**
+   * The SHOULD and MAY audits Apollo Server 5 does not pass, by its choices we keep (README "Reliability"):
+   * CSRF prevention wants a preflight header on GET, and parse, validation and variable errors are 400
+   * whatever the `Accept`. Any other miss is a regression.
+   */
+  const KNOWN_MISSES = [
+    'MAY accept application/x-www-form-urlencoded formatted GET requests',
+    'MAY allow URL-encoded JSON string {variables} parameter in GETs when accepting application/graphql-response+json',
+    'MAY allow URL-encoded JSON string {variables} parameter in GETs when accepting application/json',
+    'SHOULD use 200 status code on document parsing failure when accepting application/json',
+    'SHOULD use 200 status code on document validation failure when accepting application/json',
+    'SHOULD use a status code of 200 on variable coercion failure when accepting application/json',
+  ];
+
+  it('reports the SHOULD and MAY audits, and misses none but the known ones', async () => {
     const others = audits.filter((audit) => !audit.name.startsWith('MUST'));
     const results = await Promise.all(others.map(async (audit) => ({ ...(await audit.fn()), name: audit.name })));
     const notOk = results.filter((r) => r.status !== 'ok');
     process.stdout.write(`graphql-http: ${results.length - notOk.length}/${results.length} SHOULD/MAY ok; not ok: ${notOk.map((r) => `${r.name} (${'reason' in r ? r.reason : ''})`).join('; ')}\n`);
     expect(results.length).toBeGreaterThan(0);
+    expect(notOk.map((r) => r.name).filter((name) => !KNOWN_MISSES.includes(name))).toEqual([]);
   });
 });

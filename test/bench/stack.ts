@@ -8,7 +8,7 @@ import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { freePort } from '../support/processes';
+import { BASE_ENV, freePort } from '../support/processes';
 import { loadModule, TERRAFORM_DIR } from '../unit/terraform/hcl';
 
 const ROOT = join(__dirname, '..', '..');
@@ -57,12 +57,6 @@ export async function bundleBenchProcesses(): Promise<void> {
     logLevel: 'error',
   });
 }
-
-const BASE_ENV = {
-  PATH: process.env.PATH ?? '',
-  AWS_REGION: 'us-east-1',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-};
 
 /**
  * The heap limit the service gets on ECS: terraform/modules/ecs-service sets

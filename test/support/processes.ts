@@ -26,7 +26,8 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-const BASE_ENV = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+/** What every child process gets instead of this one's environment: no stray AWS settings leak in. */
+export const BASE_ENV = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 /**
  * Starts the service as ECS does, in a process of its own: the production

@@ -13,6 +13,8 @@ locals {
     Environment = var.environment
     ManagedBy   = "terraform"
   })
+  # Plan-time facts only: every count/for_each below derives from inputs, never from a resource attribute
+  # (a certificate ARN is unknown until ACM issues it, which made the first plan fail with "Invalid count argument").
   https_enabled = var.domain_name != null
 }
 
@@ -60,6 +62,7 @@ module "alb" {
   vpc_id               = module.network.vpc_id
   vpc_cidr_block       = module.network.vpc_cidr_block
   public_subnet_ids    = module.network.public_subnet_ids
+  enable_https         = local.https_enabled
   certificate_arn      = local.https_enabled ? module.dns_certificate[0].certificate_arn : null
   target_port          = var.container_port
   deregistration_delay = 30
@@ -77,7 +80,9 @@ module "ecs_service" {
   service_name            = "${local.name}-service"
   task_family             = "${local.name}-app"
   container_name          = "${local.name}-container"
-  image                   = "${module.ecr_repository.repository_url}:${var.image_tag}"
+  repository_url          = module.ecr_repository.repository_url
+  image_tag               = var.image_tag
+  cpu_architecture        = upper(var.cpu_architecture) # ECS spells them ARM64 / X86_64
   container_port          = var.container_port
   task_cpu                = var.ecs_task_cpu
   task_memory             = var.ecs_task_memory
@@ -96,9 +101,9 @@ module "ecs_service" {
   log_group_name          = "/ecs/${local.name}"
   log_retention_days      = var.log_retention_days
   tags                    = local.tags
-
-  # The service registers in the target group only once the listener routing to it exists.
-  depends_on = [module.alb]
+  # No module-level depends_on on the ALB: it would defer this module's data sources to apply time on every ALB
+  # change. The one real ordering (target group attached to a listener before the service registers in it) is on
+  # the ALB module's service_target_group_arn output.
 }
 
 module "lambda_function" {
@@ -107,6 +112,7 @@ module "lambda_function" {
   function_name      = "${local.name}-${var.environment}-delete"
   environment        = var.environment
   zip_path           = var.lambda_zip_path
+  architecture       = var.cpu_architecture
   table_name         = module.dynamodb_table.table_name
   table_arn          = module.dynamodb_table.table_arn
   target_group_arn   = module.alb.lambda_target_group_arn
@@ -144,6 +150,8 @@ module "github_oidc" {
   name                        = local.name
   repository                  = var.github_repository
   create_provider             = var.create_github_oidc_provider
+  state_bucket                = var.terraform_state_bucket
+  state_key                   = var.terraform_state_key
   ecr_repository_arn          = module.ecr_repository.repository_arn
   ecs_service_arn             = module.ecs_service.service_arn
   ecs_task_role_arns          = [module.ecs_service.task_role_arn, module.ecs_service.execution_role_arn]

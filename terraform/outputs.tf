@@ -18,6 +18,16 @@ output "ecr_repository_url" {
   value       = module.ecr_repository.repository_url
 }
 
+output "ecr_repository_name" {
+  description = "Name of the image repository (GitHub variable ECR_REPOSITORY)"
+  value       = module.ecr_repository.repository_name
+}
+
+output "cpu_architecture" {
+  description = "CPU architecture of the task, the Lambda and the image"
+  value       = var.cpu_architecture
+}
+
 output "dynamodb_table_name" {
   description = "Name of the items table"
   value       = module.dynamodb_table.table_name
@@ -83,7 +93,12 @@ output "github_deploy_role_arn" {
   value       = module.github_oidc.deploy_role_arn
 }
 
-output "github_terraform_role_arn" {
-  description = "Role the Terraform workflow assumes (GitHub variable AWS_TERRAFORM_ROLE_ARN)"
-  value       = module.github_oidc.terraform_role_arn
+output "github_terraform_plan_role_arn" {
+  description = "Read-only role of Terraform plans on pull requests and main (GitHub variable AWS_TERRAFORM_PLAN_ROLE_ARN)"
+  value       = module.github_oidc.terraform_plan_role_arn
+}
+
+output "github_terraform_apply_role_arn" {
+  description = "Role of the approved apply in the production environment (GitHub variable AWS_TERRAFORM_APPLY_ROLE_ARN)"
+  value       = module.github_oidc.terraform_apply_role_arn
 }

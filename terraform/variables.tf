@@ -96,9 +96,20 @@ variable "ecs_max_count" {
 }
 
 variable "image_tag" {
-  description = "Image tag of the first task definition; CI deploys later ones"
+  description = "An image tag that exists in the ECR repository. null on a new account (no image pushed yet): the service is created with no tasks and no autoscaling, so nothing crash-loops; after the first deploy pushed an image, set the tag it printed and apply, which starts the tasks (README \"Deploy\"). Later images are deployed by CI; keep it set afterwards (unsetting it removes autoscaling, the running tasks stay)"
   type        = string
-  default     = "bootstrap"
+  default     = null
+}
+
+variable "cpu_architecture" {
+  description = "CPU architecture of everything that runs code: the ECS task, the Lambda and the image CI builds (scripts/deploy/architecture.sh reads it). arm64 (Graviton) costs about 20 % less on Fargate and Lambda"
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.cpu_architecture)
+    error_message = "cpu_architecture must be arm64 or x86_64."
+  }
 }
 
 variable "lambda_zip_path" {
@@ -114,9 +125,15 @@ variable "cors_origins" {
 }
 
 variable "domain_name" {
-  description = "Name clients use (e.g. app.example.com); null: no certificate, the ALB serves HTTP on port 80"
+  description = "Name clients use (e.g. app.example.com); null: no certificate, the ALB serves HTTP on port 80 (dev only)"
   type        = string
   default     = null
+
+  validation {
+    # The service sends HSTS; production over plain HTTP is a misconfiguration, not a choice.
+    condition     = var.environment != "prod" || var.domain_name != null
+    error_message = "domain_name is required when environment is prod: production is served over HTTPS only."
+  }
 }
 
 variable "hosted_zone_name" {
@@ -167,9 +184,19 @@ variable "github_repository" {
 }
 
 variable "create_github_oidc_provider" {
-  description = "Create the account's GitHub OIDC provider (false when it exists)"
+  description = "Create the account's GitHub OIDC provider (token.actions.githubusercontent.com). IAM allows one per account: if another stack made it already, set false, or the first apply fails with EntityAlreadyExists (check with: aws iam list-open-id-connect-providers)"
   type        = bool
   default     = true
+}
+
+variable "terraform_state_bucket" {
+  description = "The state bucket of envs/<env>.s3.tfbackend: the read-only plan role may read the state object there"
+  type        = string
+}
+
+variable "terraform_state_key" {
+  description = "The state key of envs/<env>.s3.tfbackend"
+  type        = string
 }
 
 variable "tags" {

@@ -5,7 +5,8 @@ locals {
     service = aws_lb_target_group.service.arn
     lambda  = aws_lb_target_group.lambda.arn
   }
-  https_enabled = var.certificate_arn != null
+  # From an input known at plan time, never from the certificate ARN, which is unknown until ACM issues it.
+  https_enabled = var.enable_https
   # Rules hang off the listener clients use: HTTPS when there is a certificate, else HTTP.
   front_listener_arn = local.https_enabled ? aws_lb_listener.https[0].arn : aws_lb_listener.http.arn
 }

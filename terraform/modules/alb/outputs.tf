@@ -24,8 +24,11 @@ output "security_group_id" {
 }
 
 output "service_target_group_arn" {
-  description = "Target group of the ECS service"
+  description = "Target group of the ECS service, available once a listener forwards to it"
   value       = aws_lb_target_group.service.arn
+  # ECS refuses to register a service in a target group no listener uses ("does not have an associated load
+  # balancer"): whoever reads this ARN waits for the listeners and rules, and for nothing else of this module.
+  depends_on = [aws_lb_listener.http, aws_lb_listener.https, aws_lb_listener_rule.this]
 }
 
 output "service_target_group_arn_suffix" {

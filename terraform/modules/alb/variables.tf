@@ -23,10 +23,22 @@ variable "public_subnet_ids" {
   }
 }
 
+variable "enable_https" {
+  description = "Serve HTTPS on 443 (with certificate_arn) and redirect HTTP to it; false serves plain HTTP on port 80. A plain bool, so counts are known at plan time even while the certificate is still being issued"
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "certificate_arn" {
-  description = "ACM certificate for the HTTPS listener; null serves plain HTTP on port 80 (no domain)"
+  description = "ACM certificate for the HTTPS listener; required when enable_https is true (it may be unknown until apply)"
   type        = string
   default     = null
+
+  validation {
+    condition     = !var.enable_https || var.certificate_arn != null
+    error_message = "certificate_arn is required when enable_https is true."
+  }
 }
 
 variable "target_port" {

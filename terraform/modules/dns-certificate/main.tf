@@ -3,6 +3,11 @@
 # https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
 ################################################################################
 
+locals {
+  names      = concat([var.domain_name], var.subject_alternative_names)
+  validation = { for option in aws_acm_certificate.this.domain_validation_options : option.domain_name => option }
+}
+
 data "aws_route53_zone" "this" {
   name         = var.zone_name
   private_zone = false
@@ -21,20 +26,15 @@ resource "aws_acm_certificate" "this" {
 }
 
 resource "aws_route53_record" "validation" {
-  for_each = {
-    for option in aws_acm_certificate.this.domain_validation_options : option.domain_name => {
-      name   = option.resource_record_name
-      record = option.resource_record_value
-      type   = option.resource_record_type
-    }
-  }
+  # Keyed by the names asked for (plan-time inputs); ACM's record for each is only known after the request.
+  for_each = toset(local.names)
 
   zone_id         = data.aws_route53_zone.this.zone_id
-  name            = each.value.name
-  type            = each.value.type
-  records         = [each.value.record]
+  name            = local.validation[each.key].resource_record_name
+  type            = local.validation[each.key].resource_record_type
+  records         = [local.validation[each.key].resource_record_value]
   ttl             = 60
-  allow_overwrite = true
+  allow_overwrite = true # a name and its wildcard share one record
 }
 
 resource "aws_acm_certificate_validation" "this" {
@@ -43,7 +43,7 @@ resource "aws_acm_certificate_validation" "this" {
 }
 
 resource "aws_route53_record" "alias" {
-  for_each = toset(concat([var.domain_name], var.subject_alternative_names))
+  for_each = toset(local.names)
 
   zone_id = data.aws_route53_zone.this.zone_id
   name    = each.value

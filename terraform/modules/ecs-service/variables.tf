@@ -28,9 +28,15 @@ variable "container_name" {
   type        = string
 }
 
-variable "image" {
-  description = "Initial container image (repository URL and tag); later images are deployed by CI"
+variable "repository_url" {
+  description = "ECR repository of the service image"
   type        = string
+}
+
+variable "image_tag" {
+  description = "A tag that exists in repository_url; null (no image yet) creates the service with no tasks and no autoscaling. Later images are deployed by CI"
+  type        = string
+  default     = null
 }
 
 variable "container_port" {
@@ -40,9 +46,9 @@ variable "container_port" {
 }
 
 variable "cpu_architecture" {
-  description = "Fargate CPU architecture of the image"
+  description = "Fargate CPU architecture of the task; the image must be built for it"
   type        = string
-  default     = "X86_64"
+  default     = "ARM64"
 
   validation {
     condition     = contains(["X86_64", "ARM64"], var.cpu_architecture)

@@ -1,4 +1,5 @@
 data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
 
 locals {
   provider_arn = var.create_provider ? aws_iam_openid_connect_provider.github[0].arn : "arn:aws:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/token.actions.githubusercontent.com"
@@ -19,7 +20,10 @@ resource "aws_iam_openid_connect_provider" "github" {
 }
 
 data "aws_iam_policy_document" "assume" {
-  for_each = { deploy = var.deploy_subjects, terraform = var.terraform_subjects }
+  # Who may assume which role, by the token's subject (repo:<owner>/<name>:<subject>). A pull request's job has the subject
+  # "pull_request" whatever its branch, so only the read-only plan role trusts it; writes need "environment:production",
+  # which GitHub issues only to jobs of that environment (limit it to main, with required reviewers: README "Deploy").
+  for_each = { deploy = var.deploy_subjects, terraform_plan = var.terraform_plan_subjects, terraform_apply = var.terraform_apply_subjects }
 
   statement {
     sid     = "GitHubActions"
@@ -92,6 +96,11 @@ data "aws_iam_policy_document" "deploy" {
     resources = [var.lambda_function_arn, "${var.lambda_function_arn}:*"]
   }
   statement {
+    sid       = "RollBackAlias"
+    actions   = ["lambda:UpdateAlias"]
+    resources = ["${var.lambda_function_arn}:live"] # a failed smoke test moves live back to the version it served before
+  }
+  statement {
     sid       = "Canary"
     actions   = ["codedeploy:CreateDeployment", "codedeploy:GetDeployment", "codedeploy:GetDeploymentGroup", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"]
     resources = ["arn:aws:codedeploy:*:${data.aws_caller_identity.current.account_id}:deploymentgroup:${var.codedeploy_application_name}/*", "arn:aws:codedeploy:*:${data.aws_caller_identity.current.account_id}:application:${var.codedeploy_application_name}"]
@@ -110,19 +119,62 @@ resource "aws_iam_role_policy" "deploy" {
 }
 
 ################################################################################
-# Terraform role: plan on pull requests, apply on main behind an environment approval
+# Terraform plan role: read-only, for pull requests and the plan half of a main run. Plans run with -lock=false,
+# so the state object is all it reads of the backend; it can change nothing, whatever a pull request edits.
+# https://docs.aws.amazon.com/aws-managed-policy/latest/reference/ReadOnlyAccess.html
 ################################################################################
 
-resource "aws_iam_role" "terraform" {
-  name_prefix        = "${var.name}-gha-terraform-"
-  assume_role_policy = data.aws_iam_policy_document.assume["terraform"].json
+resource "aws_iam_role" "terraform_plan" {
+  name_prefix        = "${var.name}-gha-tf-plan-"
+  assume_role_policy = data.aws_iam_policy_document.assume["terraform_plan"].json
 
   tags = var.tags
 }
 
-resource "aws_iam_role_policy_attachment" "terraform" {
-  for_each = toset(var.terraform_policy_arns)
+resource "aws_iam_role_policy_attachment" "terraform_plan" {
+  role       = aws_iam_role.terraform_plan.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/ReadOnlyAccess"
+}
 
-  role       = aws_iam_role.terraform.name
+data "aws_iam_policy_document" "terraform_state_read" {
+  statement {
+    sid       = "ReadState"
+    actions   = ["s3:GetObject"]
+    resources = ["arn:${data.aws_partition.current.partition}:s3:::${var.state_bucket}/${var.state_key}", "arn:${data.aws_partition.current.partition}:s3:::${var.state_bucket}/${var.state_key}.tflock"]
+  }
+  statement {
+    sid       = "ListState"
+    actions   = ["s3:ListBucket"]
+    resources = ["arn:${data.aws_partition.current.partition}:s3:::${var.state_bucket}"]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = [var.state_key, "${var.state_key}.tflock"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "terraform_state_read" {
+  name   = "read-state"
+  role   = aws_iam_role.terraform_plan.id
+  policy = data.aws_iam_policy_document.terraform_state_read.json
+}
+
+################################################################################
+# Terraform apply role: creates IAM roles and everything else, so it is broad; only the production environment
+# (main, after a reviewer approved the uploaded plan) may assume it.
+################################################################################
+
+resource "aws_iam_role" "terraform_apply" {
+  name_prefix        = "${var.name}-gha-tf-apply-"
+  assume_role_policy = data.aws_iam_policy_document.assume["terraform_apply"].json
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "terraform_apply" {
+  for_each = toset(var.terraform_apply_policy_arns)
+
+  role       = aws_iam_role.terraform_apply.name
   policy_arn = each.value
 }

@@ -3,9 +3,14 @@ output "deploy_role_arn" {
   value       = aws_iam_role.deploy.arn
 }
 
-output "terraform_role_arn" {
-  description = "Role for the Terraform workflow (GitHub variable AWS_TERRAFORM_ROLE_ARN)"
-  value       = aws_iam_role.terraform.arn
+output "terraform_plan_role_arn" {
+  description = "Read-only role for Terraform plans (GitHub variable AWS_TERRAFORM_PLAN_ROLE_ARN)"
+  value       = aws_iam_role.terraform_plan.arn
+}
+
+output "terraform_apply_role_arn" {
+  description = "Role for Terraform applies from the production environment (GitHub variable AWS_TERRAFORM_APPLY_ROLE_ARN)"
+  value       = aws_iam_role.terraform_apply.arn
 }
 
 output "provider_arn" {

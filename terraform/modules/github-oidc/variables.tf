@@ -14,30 +14,57 @@ variable "repository" {
 }
 
 variable "create_provider" {
-  description = "Create the account's GitHub OIDC provider (false when it exists already: one per account)"
+  description = "Create the account's GitHub OIDC provider. An account holds one provider per URL: where one exists already (another project made it), set false, or the first apply fails with EntityAlreadyExists"
   type        = bool
   default     = true
 }
 
 variable "deploy_subjects" {
-  description = "Token subjects (after repo:owner/name:) that may assume the deploy role"
+  description = "Token subjects (after repo:owner/name:) that may assume the deploy role: only jobs of the production environment deploy"
   type        = list(string)
-  default     = ["ref:refs/heads/main", "environment:production"]
+  default     = ["environment:production"]
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for s in var.deploy_subjects : startswith(s, "environment:")])
+    error_message = "deploy_subjects must be environment subjects (environment:<name>): a branch or pull_request subject would let unreviewed jobs deploy."
+  }
+}
+
+variable "terraform_plan_subjects" {
+  description = "Token subjects that may assume the read-only plan role: pull requests, and the plan job of a main run (no environment)"
+  type        = list(string)
+  default     = ["pull_request", "ref:refs/heads/main"]
   nullable    = false
 }
 
-variable "terraform_subjects" {
-  description = "Token subjects that may assume the Terraform role (pull requests plan, the production environment applies)"
+variable "terraform_apply_subjects" {
+  description = "Token subjects that may assume the apply role; only environments, so every apply passes the environment's reviewers"
   type        = list(string)
-  default     = ["pull_request", "environment:production"]
+  default     = ["environment:production"]
   nullable    = false
+
+  validation {
+    condition     = alltrue([for s in var.terraform_apply_subjects : startswith(s, "environment:")])
+    error_message = "terraform_apply_subjects must be environment subjects (environment:<name>): never pull_request or a branch."
+  }
 }
 
-variable "terraform_policy_arns" {
-  description = "Managed policies of the Terraform role; it creates IAM roles, so it needs broad rights: keep it behind environment approval"
+variable "terraform_apply_policy_arns" {
+  description = "Managed policies of the apply role; it creates IAM roles, so it needs broad rights, which is why only an approved environment job gets it"
   type        = list(string)
   default     = ["arn:aws:iam::aws:policy/AdministratorAccess"]
   nullable    = false
+}
+
+variable "state_bucket" {
+  description = "S3 bucket of the Terraform state (the bucket in envs/<env>.s3.tfbackend); the plan role reads the state there"
+  type        = string
+}
+
+variable "state_key" {
+  description = "Key of the state object in state_bucket (the key in envs/<env>.s3.tfbackend); its lock file is <key>.tflock"
+  type        = string
 }
 
 variable "ecr_repository_arn" {

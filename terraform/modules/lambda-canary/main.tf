@@ -37,10 +37,14 @@ resource "aws_iam_role" "this" {
   tags = var.tags
 }
 
+# What AWS's AWSCodeDeployRoleForLambdaLimited grants, scoped to this function and its alarms
+# (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCodeDeployRoleForLambdaLimited.html):
+# the managed policy's S3 reads (revisions in S3) and CodeDeployHook_* invokes are left out, as revisions are
+# AppSpec content and there are no hooks.
 data "aws_iam_policy_document" "this" {
   statement {
     sid       = "ShiftAlias"
-    actions   = ["lambda:GetAlias", "lambda:UpdateAlias", "lambda:GetFunction", "lambda:GetFunctionConfiguration"]
+    actions   = ["lambda:GetAlias", "lambda:UpdateAlias", "lambda:GetProvisionedConcurrencyConfig", "lambda:GetFunction", "lambda:GetFunctionConfiguration"]
     resources = [var.function_arn, "${var.function_arn}:*"]
   }
   statement {

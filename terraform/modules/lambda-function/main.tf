@@ -65,7 +65,7 @@ resource "aws_lambda_function" "this" {
   description      = "DELETE /picus/{key} behind the ALB"
   role             = aws_iam_role.this.arn
   runtime          = "nodejs22.x"
-  architectures    = ["arm64"]
+  architectures    = [var.architecture]
   handler          = "handler.handler"
   filename         = var.zip_path
   source_code_hash = filebase64sha256(var.zip_path)

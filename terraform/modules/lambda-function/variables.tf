@@ -30,10 +30,21 @@ variable "timeout" {
   default     = 10
 }
 
+variable "architecture" {
+  description = "Instruction set of the function: arm64 or x86_64 (the bundle is plain JavaScript, so either runs it)"
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be arm64 or x86_64."
+  }
+}
+
 variable "reserved_concurrency" {
-  description = "Concurrent executions reserved for, and capping, the function"
+  description = "Concurrent executions reserved for, and capping, the function; null reserves none. Lambda keeps 100 of the account's quota unreserved and new accounts may have a quota of 10, so any reservation can fail there: set one only where the quota allows"
   type        = number
-  default     = 50
+  default     = null
 }
 
 variable "table_name" {

@@ -134,8 +134,13 @@ locals {
       namespace   = "AWS/Lambda", metric = "Errors", dimensions = { FunctionName = var.lambda_function_name }
       statistic   = "Sum", periods = 1, threshold = 0, comparison = "GreaterThanThreshold", missing = "notBreaching"
     }
+    lambda-user-error = {
+      description = "The ALB could not use the DELETE Lambda's answer (malformed response, over 1 MB, no permission): the client got an ALB 502. Not counted as target 5XX nor as Lambda Errors; also stops its canary."
+      namespace   = "AWS/ApplicationELB", metric = "LambdaUserError", dimensions = local.lambda_tg
+      statistic   = "Sum", periods = 1, threshold = 0, comparison = "GreaterThanThreshold", missing = "notBreaching"
+    }
     lambda-target-5xx = {
-      description = "The DELETE Lambda answered 5XX (DynamoDB failures are answered, not thrown); also stops its canary."
+      description = "The DELETE Lambda answered more than ${var.lambda_5xx_threshold} 5XX a minute (DynamoDB failures are answered, not thrown); also stops its canary."
       namespace   = "AWS/ApplicationELB", metric = "HTTPCode_Target_5XX_Count", dimensions = local.lambda_tg
       statistic   = "Sum", periods = 1, threshold = var.lambda_5xx_threshold, comparison = "GreaterThanThreshold", missing = "notBreaching"
     }
@@ -204,22 +209,14 @@ resource "aws_cloudwatch_metric_alarm" "dynamodb" {
   tags = var.tags
 }
 
-resource "aws_cloudwatch_metric_alarm" "ecs_cpu" {
-  alarm_name          = "${var.name}-ecs-cpu"
-  alarm_description   = "Service CPU above 90 % for 5 minutes: autoscaling is at its maximum or not keeping up."
-  namespace           = "AWS/ECS"
-  metric_name         = "CPUUtilization"
-  dimensions          = local.ecs
-  statistic           = "Average"
-  period              = 60
-  evaluation_periods  = 5
-  threshold           = 90
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
+# ecs-cpu used to be defined twice (this table's row and a resource of its own with the same alarm name). The row
+# owns it now; the old resource leaves the state without being destroyed, so the alarm is never deleted in between.
+removed {
+  from = aws_cloudwatch_metric_alarm.ecs_cpu
 
-  tags = var.tags
+  lifecycle {
+    destroy = false
+  }
 }
 
 ################################################################################

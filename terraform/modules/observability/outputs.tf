@@ -13,7 +13,7 @@ output "alarm_names" {
 
 output "lambda_rollback_alarm_names" {
   description = "The alarms that stop a Lambda canary"
-  value       = [aws_cloudwatch_metric_alarm.metric["lambda-errors"].alarm_name, aws_cloudwatch_metric_alarm.metric["lambda-target-5xx"].alarm_name]
+  value       = [for key in ["lambda-errors", "lambda-target-5xx", "lambda-user-error"] : aws_cloudwatch_metric_alarm.metric[key].alarm_name]
 }
 
 output "dashboard_name" {

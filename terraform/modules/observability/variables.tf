@@ -57,9 +57,9 @@ variable "service_5xx_threshold" {
 }
 
 variable "lambda_5xx_threshold" {
-  description = "Lambda 5XX responses a minute that page (and roll back a canary)"
+  description = "Lambda 5XX responses a minute above which it pages and rolls back a canary; above zero, so one throttled DELETE (a 503 with Retry-After) does not undo a good release"
   type        = number
-  default     = 0
+  default     = 5
 }
 
 variable "latency_p99_threshold_seconds" {

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { createRouter, loadListenerRules } from '../../../local/alb-rules';
 import { renderDocs, withDocs } from '../../../scripts/terraform-docs';
 import { interpolations, loadModule, moduleDirs, strings, TERRAFORM_DIR, withoutLiterals, type Module } from './hcl';
+import { unknownCounts } from './plan-time';
 
 const modules = new Map<string, Module>();
 let root: Module;
@@ -143,7 +144,7 @@ describe('Terraform invariants', () => {
       source_account: '${data.aws_caller_identity.current.account_id}',
     });
     expect(lambda.resource.aws_lambda_alias!.live!.name).toBe('live');
-    expect(lambda.resource.aws_lambda_function!.this).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], publish: true, handler: 'handler.handler' });
+    expect(lambda.resource.aws_lambda_function!.this).toMatchObject({ runtime: 'nodejs22.x', architectures: ['${var.architecture}'], publish: true, handler: 'handler.handler' });
     expect(lambda.resource.aws_cloudwatch_log_group!.this!.retention_in_days).toBe('${var.log_retention_days}');
   });
 
@@ -155,6 +156,7 @@ describe('Terraform invariants', () => {
     expect(service.health_check_grace_period_seconds).toBe('${var.health_check_grace_period}');
     expect(service.network_configuration[0].assign_public_ip).toBe(false);
     expect(service.lifecycle[0].ignore_changes).toEqual(['${task_definition}', '${desired_count}']);
+    expect(service.desired_count).toBe('${local.has_image ? var.desired_count : 0}');
     expect(ecs.variable.desired_count!.default).toBeGreaterThanOrEqual(2);
     const container = ecs.resource.aws_ecs_task_definition!.this!.container_definitions as string;
     expect(container).toContain('initProcessEnabled = true');
@@ -289,5 +291,126 @@ describe('Terraform invariants', () => {
     expect(ecs).toMatchObject({ cluster_name: '${local.name}-cluster', service_name: '${local.name}-service', task_family: '${local.name}-app', container_name: '${local.name}-container', log_group_name: '/ecs/${local.name}' });
     expect(root.module.lambda_function!.function_name).toBe('${local.name}-${var.environment}-delete');
     expect(root.variable.dynamodb_table_name!.default).toBe('picus-data');
+  });
+});
+
+describe('Terraform on its first apply and its hundredth', () => {
+  it('derives every count and for_each in every module from values known at plan time', () => {
+    expect(unknownCounts(root, modules)).toEqual([]);
+  });
+
+  it('flags a count fed from a resource attribute through a module input, and accepts the plain-bool form', async () => {
+    const dir = join(__dirname, '../../fixtures/terraform/unknown-count');
+    const fixtureRoot = await loadModule(dir);
+    const listener = await loadModule(join(dir, 'modules/listener'));
+    const problems = unknownCounts(fixtureRoot, new Map([['listener', listener]]));
+    expect(problems).toEqual([
+      'root/module.listener aws_lb_listener.from_arn.count: local.https <- var.certificate_arn <- root: aws_acm_certificate.this (a resource attribute)',
+    ]);
+  });
+
+  it('decides HTTPS from domain_name, a plain input, and passes the ALB a bool', () => {
+    expect(root.locals.https_enabled).toBe('${var.domain_name != null}');
+    expect(root.module.alb!.enable_https).toBe('${local.https_enabled}');
+    expect(mod('alb').locals.https_enabled).toBe('${var.enable_https}');
+  });
+
+  it('refuses environment prod without domain_name', () => {
+    const validation = root.variable.domain_name!.validation[0];
+    expect(validation.condition).toBe('${var.environment != "prod" || var.domain_name != null}');
+    const prod = readFileSync(join(TERRAFORM_DIR, 'envs/prod.tfvars'), 'utf8');
+    expect(prod).toMatch(/^domain_name\s*=\s*"[^"]+"/m);
+    expect(prod).toMatch(/^hosted_zone_name\s*=\s*"[^"]+"/m);
+  });
+
+  it('starts the service with no tasks and no autoscaling until an image tag is given', () => {
+    const ecs = mod('ecs-service');
+    expect(root.variable.image_tag!.default).toBeNull();
+    expect(ecs.locals.has_image).toBe('${var.image_tag != null}');
+    for (const [type, name] of [['aws_appautoscaling_target', 'this'], ['aws_appautoscaling_policy', 'cpu'], ['aws_appautoscaling_policy', 'requests']] as const) {
+      expect([type, name, ecs.resource[type]![name]!.count]).toEqual([type, name, '${local.has_image ? 1 : 0}']);
+    }
+    expect(ecs.resource.aws_appautoscaling_target!.this!.min_capacity).toBe('${var.desired_count}');
+  });
+
+  it('orders the ECS service after the listeners through the target group output, not a module-wide depends_on', () => {
+    expect(root.module.ecs_service!.depends_on).toBeUndefined();
+    expect(mod('alb').output.service_target_group_arn!.depends_on).toEqual(['${aws_lb_listener.http}', '${aws_lb_listener.https}', '${aws_lb_listener_rule.this}']);
+  });
+
+  it('reserves no Lambda concurrency by default (new accounts may have a quota of 10)', () => {
+    expect(mod('lambda-function').variable.reserved_concurrency!.default).toBeNull();
+    expect(root.module.lambda_function!.reserved_concurrency).toBeUndefined();
+  });
+
+  it('declares one CPU architecture, used by the task definition and the Lambda', () => {
+    expect(root.variable.cpu_architecture!.default).toBe('arm64');
+    expect(root.module.ecs_service!.cpu_architecture).toBe('${upper(var.cpu_architecture)}');
+    expect(root.module.lambda_function!.architecture).toBe('${var.cpu_architecture}');
+    expect(mod('ecs-service').resource.aws_ecs_task_definition!.this!.runtime_platform[0].cpu_architecture).toBe('${var.cpu_architecture}');
+  });
+
+  it('has one owner for the ecs-cpu alarm, and forgets the old one without destroying it', () => {
+    const obs = mod('observability');
+    expect(Object.keys(obs.resource.aws_cloudwatch_metric_alarm!).sort()).toEqual(['dynamodb', 'metric']);
+    expect(Object.keys(obs.locals.metric_alarms)).toContain('ecs-cpu');
+    const main = readFileSync(join(obs.dir, 'main.tf'), 'utf8');
+    expect(main).toMatch(/removed\s*\{\s*from\s*=\s*aws_cloudwatch_metric_alarm\.ecs_cpu\s*lifecycle\s*\{\s*destroy\s*=\s*false\s*\}\s*\}/);
+  });
+
+  it('rolls a canary back on LambdaUserError (ALB 502s) and on more than a few target 5XX, not on one', () => {
+    const obs = mod('observability');
+    expect(obs.locals.metric_alarms['lambda-user-error']).toMatchObject({ namespace: 'AWS/ApplicationELB', metric: 'LambdaUserError', dimensions: '${local.lambda_tg}' });
+    expect(obs.output.lambda_rollback_alarm_names!.value).toContain('"lambda-user-error"');
+    expect(obs.variable.lambda_5xx_threshold!.default).toBeGreaterThanOrEqual(2);
+  });
+
+  it("gives CodeDeploy what AWSCodeDeployRoleForLambdaLimited grants for Lambda, scoped to the function", () => {
+    const shift = statements(mod('lambda-canary'), 'this').find((s) => s.sid === 'ShiftAlias');
+    expect(shift.actions).toEqual(expect.arrayContaining(['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig']));
+    expect(shift.resources).toEqual(['${var.function_arn}', '${var.function_arn}:*']);
+  });
+
+  it('outputs everything the workflows need, ecr_repository_name included', () => {
+    for (const output of ['ecr_repository_name', 'github_deploy_role_arn', 'github_terraform_plan_role_arn', 'github_terraform_apply_role_arn', 'ecs_cluster_name', 'ecs_service_name', 'ecs_task_family', 'ecs_container_name', 'lambda_function_name', 'codedeploy_application_name', 'codedeploy_deployment_group_name', 'app_url']) {
+      expect([output, Boolean(root.output[output])]).toEqual([output, true]);
+    }
+  });
+});
+
+describe('Terraform: no pull request can write to AWS', () => {
+  const oidc = () => mod('github-oidc');
+
+  it('trusts pull requests only on the read-only plan role, and environments only for apply and deploy', () => {
+    const v = oidc().variable;
+    expect(v.terraform_plan_subjects!.default).toEqual(['pull_request', 'ref:refs/heads/main']);
+    expect(v.terraform_apply_subjects!.default).toEqual(['environment:production']);
+    expect(v.deploy_subjects!.default).toEqual(['environment:production']);
+    expect(v.terraform_apply_subjects!.validation[0].condition).toContain('startswith(s, "environment:")');
+    expect(v.deploy_subjects!.validation[0].condition).toContain('startswith(s, "environment:")');
+    const assume = oidc().data.aws_iam_policy_document!.assume!;
+    expect(assume.for_each).toEqual({ deploy: '${var.deploy_subjects}', terraform_plan: '${var.terraform_plan_subjects}', terraform_apply: '${var.terraform_apply_subjects}' });
+  });
+
+  it('gives the plan role ReadOnlyAccess and a read of the state object and its lock file, nothing that writes', () => {
+    const m = oidc();
+    expect(m.resource.aws_iam_role_policy_attachment!.terraform_plan!.policy_arn).toBe('arn:${data.aws_partition.current.partition}:iam::aws:policy/ReadOnlyAccess');
+    const state = statements(m, 'terraform_state_read');
+    expect(state.flatMap((s) => s.actions).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(state.find((s) => s.sid === 'ReadState').resources.join(' ')).toContain('${var.state_key}.tflock');
+    expect(m.resource.aws_iam_role_policy!.terraform_state_read!.role).toBe('${aws_iam_role.terraform_plan.id}');
+    expect(m.resource.aws_iam_role!.terraform_plan!.assume_role_policy).toBe('${data.aws_iam_policy_document.assume["terraform_plan"].json}');
+    expect(m.resource.aws_iam_role!.terraform_apply!.assume_role_policy).toBe('${data.aws_iam_policy_document.assume["terraform_apply"].json}');
+    expect(m.resource.aws_iam_role!.terraform).toBeUndefined();
+  });
+
+  it('points the plan role at the state each environment really uses', () => {
+    for (const env of ['dev', 'prod']) {
+      const backend = readFileSync(join(TERRAFORM_DIR, `envs/${env}.s3.tfbackend`), 'utf8');
+      const tfvars = readFileSync(join(TERRAFORM_DIR, `envs/${env}.tfvars`), 'utf8');
+      const value = (text: string, key: string) => new RegExp(`^${key}\\s*=\\s*"([^"]+)"`, 'm').exec(text)?.[1];
+      expect([env, value(tfvars, 'terraform_state_bucket')]).toEqual([env, value(backend, 'bucket')]);
+      expect([env, value(tfvars, 'terraform_state_key')]).toEqual([env, value(backend, 'key')]);
+    }
   });
 });

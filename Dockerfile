@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # The service image: built and tested sources in one stage, production dependencies in
-# another, and a runtime stage with only those and the compiled dist/. Multi-arch:
-#   docker buildx build --platform linux/amd64,linux/arm64 -t picus-app .
+# another, and a runtime stage with only those and the compiled dist/. Built for one architecture at a time,
+# the one Terraform's cpu_architecture gives the task (CI builds natively on a runner of that architecture):
+#   docker buildx build --platform linux/arm64 -t picus-app .
+# scripts/image-test.sh builds and runs it with podman on a machine with no Docker Hub access.
 # Dependabot keeps the base image tag current.
 ARG NODE_IMAGE=node:22.20.0-bookworm-slim
 
@@ -27,8 +29,10 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     PORT=8000
 WORKDIR /app
-# npm is not needed at run time; removing it removes its dependencies from image scans too.
-RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack
+# No package manager is needed at run time; removing npm, corepack and the base image's yarn 1 (/opt/yarn-v*)
+# removes them and their dependencies from image scans too.
+RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
+    /opt/yarn-v* /usr/local/bin/yarn /usr/local/bin/yarnpkg
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist/app ./dist/app
 COPY --from=build --chown=node:node /app/dist/schema ./dist/schema

@@ -39,6 +39,13 @@ describe('Dockerfile', () => {
     expect(runtime.join('\n')).not.toMatch(/curl|wget/);
   });
 
+  it('removes every package manager from the runtime stage: npm, npx, corepack and the base image\'s yarn 1', () => {
+    const removal = runtime.find((l) => l.startsWith('RUN rm -rf'))!;
+    for (const path of ['/usr/local/lib/node_modules/npm', '/usr/local/bin/npx', '/usr/local/lib/node_modules/corepack', '/opt/yarn-v*', '/usr/local/bin/yarn', '/usr/local/bin/yarnpkg']) {
+      expect([path, removal.includes(path)]).toEqual([path, true]);
+    }
+  });
+
   it('copies only production dependencies and the compiled output into the runtime stage', () => {
     const copies = runtime.filter((l) => l.startsWith('COPY'));
     expect(copies).toEqual([

@@ -1,6 +1,7 @@
 // Lint rules, including the layering rules from the house style: app/core knows
-// nothing of HTTP, Express or GraphQL, and the Lambda imports only app/core, so
-// Express and Apollo never ship in its bundle.
+// nothing of HTTP, Express or GraphQL; app/wire is the HTTP contract both targets behind
+// the ALB share (routes, CORS), plain code with no packages; the Lambda imports only
+// app/core and app/wire, so Express and Apollo never ship in its bundle.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -24,7 +25,21 @@ export default tseslint.config(
         {
           patterns: [
             { group: transportPackages, message: 'app/core is transport-agnostic: no HTTP or GraphQL packages.' },
-            { group: ['**/rest/**', '**/graphql/**', '**/http/**', '**/create-app', '../../lambda/**'], message: 'app/core must not depend on a transport.' },
+            { group: ['**/rest/**', '**/graphql/**', '**/http/**', '**/wire/**', '**/create-app', '../../lambda/**'], message: 'app/core must not depend on a transport.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['app/wire/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: transportPackages, message: 'app/wire is shared with the Lambda: no HTTP framework or GraphQL packages.' },
+            { group: ['**/rest/**', '**/graphql/**', '**/http/**', '**/core/**', '**/create-app', '../../lambda/**'], message: 'app/wire depends on nothing of the app.' },
           ],
         },
       ],
@@ -38,7 +53,7 @@ export default tseslint.config(
         {
           patterns: [
             { group: transportPackages, message: 'The Lambda bundle must not include Express or Apollo.' },
-            { group: ['**/app/rest/**', '**/app/graphql/**', '**/app/http/**', '**/app/create-app', '**/app/server'], message: 'The Lambda imports app/core only.' },
+            { group: ['**/app/rest/**', '**/app/graphql/**', '**/app/http/**', '**/app/create-app', '**/app/server'], message: 'The Lambda imports app/core and app/wire only.' },
           ],
         },
       ],

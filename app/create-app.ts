@@ -1,11 +1,11 @@
 import type { Server } from 'node:http';
-import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { ApolloServer } from '@apollo/server';
 import type { Core } from './core/create-core';
 import { createGraphQL } from './graphql/create-graphql';
 import type { GraphQLContext } from './graphql/context';
+import { corsMiddleware } from './http/cors';
 import { createLifecycle, type Lifecycle } from './http/lifecycle';
 import { requestContext } from './http/request-context';
 import { errorMiddleware } from './rest/error-middleware';
@@ -76,9 +76,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   app.use(requestContext(core.logger));
   app.use(helmet(securityHeaders(config.isProduction)));
-  if (config.corsOrigins.length > 0) {
-    app.use(cors({ origin: [...config.corsOrigins], methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 }));
-  }
+  if (config.corsOrigins.length > 0) app.use(corsMiddleware({ origins: config.corsOrigins }));
   app.use((_req, res, next) => {
     lifecycle.track(res);
     next();

@@ -5,10 +5,13 @@ import { DatabaseUnavailableError, DomainError, describeCause, httpStatusFor } f
 import type { ItemService } from '../app/core/items/item-service';
 import type { Logger } from '../app/core/logger';
 import { traceRootOf } from '../app/core/trace';
+import { corsResponseHeaders, preflightAnswer, type CorsPolicy } from '../app/wire/cors-policy';
 
 export interface DeleteHandlerDeps {
   itemService: ItemService;
   logger: Logger;
+  /** The API's CORS policy (app/wire/cors-policy.ts), the service's own: both targets behind the ALB answer alike. Default: none. */
+  cors?: CorsPolicy;
 }
 
 /** The event shapes we accept: ALB (single or multi-value), API Gateway REST (v1) and HTTP API (v2). */
@@ -52,7 +55,10 @@ type LambdaRequest = IncomingMessage & { apiGateway?: { event: HttpEvent; contex
  */
 export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
   const { itemService, logger } = deps;
+  const cors = deps.cors ?? { origins: [] };
 
+  // Every answer carries the CORS headers (set on the response first), errors included, so a browser frontend can
+  // read why a DELETE failed.
   const respond = (res: ServerResponse, status: number, body: Record<string, string>, headers: Record<string, string> = {}): void => {
     const text = JSON.stringify(body);
     res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers });
@@ -67,9 +73,17 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
     const context = req.apiGateway?.context ?? {};
     const log = logger.child({ requestId: context.awsRequestId, traceId: traceIdOf(event) });
     let key: string | undefined;
+    const origin = headerOf(event, 'origin');
+    for (const [name, value] of Object.entries(corsResponseHeaders(cors, origin))) res.setHeader(name, value);
     try {
+      const path = (req.url ?? '/').split('?', 1)[0]!;
+      const preflight = preflightAnswer(cors, { method: req.method ?? '', path, origin, requestMethod: headerOf(event, 'access-control-request-method') });
       key = keyOf(event, req.url ?? '/');
-      if (key === undefined) {
+      if (preflight) {
+        res.removeHeader('Access-Control-Expose-Headers');
+        res.writeHead(preflight.status, preflight.headers);
+        res.end();
+      } else if (key === undefined) {
         fail(res, 400, 'VALIDATION_FAILED', MISSING_KEY);
       } else if (req.method !== 'DELETE') {
         fail(res, 405, 'METHOD_NOT_ALLOWED', `Method ${req.method} not allowed; use DELETE`, { Allow: 'DELETE' });
@@ -122,7 +136,20 @@ export function keyOf(event: HttpEvent, url: string): string | undefined {
   }
 }
 
-/** Straight from the event: serverless-http 4.0.0 drops request headers of multi-value ALB events. */
+/**
+ * A request header straight from the event: serverless-http 4.0.0 drops request headers of multi-value ALB
+ * events. The ALB and HTTP APIs send lower-case names; REST APIs (v1) keep the client's case.
+ */
+function headerOf(event: HttpEvent, name: string): string | undefined {
+  const find = <T>(headers: Record<string, T | undefined> | null | undefined): T | undefined => {
+    if (!headers) return undefined;
+    if (name in headers) return headers[name];
+    const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+    return key === undefined ? undefined : headers[key];
+  };
+  return find(event.headers) ?? find(event.multiValueHeaders)?.[0];
+}
+
 function traceIdOf(event: HttpEvent): string | undefined {
-  return traceRootOf(event.headers?.['x-amzn-trace-id'] ?? event.multiValueHeaders?.['x-amzn-trace-id']);
+  return traceRootOf(headerOf(event, 'x-amzn-trace-id'));
 }

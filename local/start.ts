@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   // The Lambda gets a core of its own, as it would in its own execution environment.
   const lambdaCore = createCore(config, { logger: createLogger(config, 'picus-delete') });
   const alb = await startLocalAlb(
-    { lambda: createHandler({ itemService: lambdaCore.itemService, logger: lambdaCore.logger }), healthCheck: { intervalMs: 1000, timeoutMs: 1000 }, deregistrationDelayMs: 5000 },
+    { lambda: createHandler({ itemService: lambdaCore.itemService, logger: lambdaCore.logger, cors: { origins: config.corsOrigins } }), healthCheck: { intervalMs: 1000, timeoutMs: 1000 }, deregistrationDelayMs: 5000 },
     Number(env.ALB_PORT ?? 8080),
   );
   const serviceTarget = service.url.replace('localhost', '127.0.0.1');

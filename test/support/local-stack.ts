@@ -20,7 +20,7 @@ export interface LocalStack {
 export async function startLocalStack(): Promise<LocalStack> {
   const t = await startTestCore();
   const service = await startHttpServer(t.core, { port: 0, host: '127.0.0.1' });
-  const handler = createHandler({ itemService: t.core.itemService, logger: createLogger({ logLevel: 'silent', environment: 'test' }) });
+  const handler = createHandler({ itemService: t.core.itemService, logger: createLogger({ logLevel: 'silent', environment: 'test' }), cors: { origins: t.core.config.corsOrigins } });
   const alb = await startLocalAlb({ lambda: handler, healthCheck: { intervalMs: 200, timeoutMs: 1000, healthyThreshold: 1 } }, 0);
   alb.registerTarget(service.url);
   await alb.waitFor(service.url, 'healthy');

@@ -4,8 +4,9 @@ describe('listener rules (terraform/modules/alb/listener-rules.json)', () => {
   const rules = loadListenerRules();
   const router = createRouter(rules);
 
-  it('keeps the original ALB table: priorities, patterns, methods and targets', () => {
+  it('keeps the original ALB table, after a first rule sending every CORS preflight to the service', () => {
     expect(rules.rules.map((r) => [r.priority, r.name, r.path_patterns, r.http_methods, r.target])).toEqual([
+      [1, 'preflight', ['/*'], ['OPTIONS'], 'service'],
       [5, 'health', ['/health'], [], 'service'],
       [10, 'picus_list', ['/picus/list'], ['GET'], 'service'],
       [20, 'picus_put', ['/picus/put'], ['POST'], 'service'],
@@ -29,6 +30,9 @@ describe('listener rules (terraform/modules/alb/listener-rules.json)', () => {
     ['GET', '/picus/get/a/b', 'service', 'picus_get'],
     ['POST', '/health', 'service', 'health'],
     ['POST', '/graphql', 'service', undefined],
+    ['OPTIONS', '/picus/abc', 'service', 'preflight'],
+    ['OPTIONS', '/graphql', 'service', 'preflight'],
+    ['OPTIONS', '/health', 'service', 'preflight'],
   ])('routes %s %s to the %s', (method, path, target, rule) => {
     expect(router.route(method, path)).toEqual(rule ? { target, rule } : { target });
   });

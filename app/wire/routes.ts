@@ -1,0 +1,38 @@
+/**
+ * The API's routes, as clients see them through the ALB: method, path and the target that answers. One table
+ * for what must agree with the routes themselves (test/unit/wire/routes.test.ts checks it against the ALB's
+ * listener rules and the service's routers): CORS preflights answer with the methods of the path asked about,
+ * the DELETE that the Lambda serves included, which the service must know although it never runs it.
+ *
+ * `{key}` is one non-empty path segment.
+ */
+export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type ApiTarget = 'service' | 'lambda';
+
+export interface ApiRoute {
+  method: ApiMethod;
+  path: string;
+  target: ApiTarget;
+}
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  { method: 'GET', path: '/health', target: 'service' },
+  { method: 'GET', path: '/ready', target: 'service' },
+  { method: 'GET', path: '/picus/list', target: 'service' },
+  { method: 'POST', path: '/picus/put', target: 'service' },
+  { method: 'GET', path: '/picus/get/{key}', target: 'service' },
+  { method: 'DELETE', path: '/picus/{key}', target: 'lambda' },
+  { method: 'GET', path: '/graphql', target: 'service' },
+  { method: 'POST', path: '/graphql', target: 'service' },
+];
+
+const patternOf = (path: string): RegExp => new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[a-z]+\}/g, '[^/]+')}$`);
+const compiled = API_ROUTES.map((route) => ({ ...route, pattern: patternOf(route.path) }));
+
+/**
+ * Every method some route accepts on this path, in table order; empty for a path no route serves. `/picus/list`
+ * accepts GET (the list) and DELETE (the Lambda deletes an item whose id is "list"), as the ALB routes them.
+ */
+export function methodsFor(path: string): ApiMethod[] {
+  return [...new Set(compiled.filter((route) => route.pattern.test(path)).map((route) => route.method))];
+}

@@ -30,5 +30,15 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],
       globals: { testTimeoutMs: 120000 },
     },
+    {
+      // A real browser (headless Chromium) against the local system: npm run test:browser.
+      displayName: 'browser',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+      setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],
+      globals: { testTimeoutMs: 60000 },
+    },
   ],
 };

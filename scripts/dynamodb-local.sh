@@ -54,7 +54,7 @@ run_tests() {
   trap stop EXIT
   echo "dynamodb-local: $(java -version 2>&1 | head -1) at $endpoint" >&2
   TEST_DYNAMODB_ENDPOINT="$endpoint" npx jest --selectProjects integration reliability \
-    --testPathIgnorePatterns 'dynamodb-outage' "$@"
+    --testPathIgnorePatterns 'dynamodb-outage' 'soak-' 'embedded-dynamo' "$@"
 }
 
 cmd="${1:-}"

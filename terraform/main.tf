@@ -16,6 +16,8 @@ locals {
   # Plan-time facts only: every count/for_each below derives from inputs, never from a resource attribute
   # (a certificate ARN is unknown until ACM issues it, which made the first plan fail with "Invalid count argument").
   https_enabled = var.domain_name != null
+  # What both targets behind the ALB must agree on: the CORS policy is one, so its origins reach both.
+  shared_environment = var.cors_origins == null ? {} : { CORS_ORIGINS = var.cors_origins }
 }
 
 module "network" {
@@ -88,7 +90,7 @@ module "ecs_service" {
   task_memory             = var.ecs_task_memory
   desired_count           = var.ecs_desired_count
   max_count               = var.ecs_max_count
-  environment_variables   = var.cors_origins == null ? {} : { CORS_ORIGINS = var.cors_origins }
+  environment_variables   = local.shared_environment
   table_name              = module.dynamodb_table.table_name
   table_arn               = module.dynamodb_table.table_arn
   ecr_repository_arn      = module.ecr_repository.repository_arn
@@ -109,15 +111,16 @@ module "ecs_service" {
 module "lambda_function" {
   source = "./modules/lambda-function"
 
-  function_name      = "${local.name}-${var.environment}-delete"
-  environment        = var.environment
-  zip_path           = var.lambda_zip_path
-  architecture       = var.cpu_architecture
-  table_name         = module.dynamodb_table.table_name
-  table_arn          = module.dynamodb_table.table_arn
-  target_group_arn   = module.alb.lambda_target_group_arn
-  log_retention_days = var.log_retention_days
-  tags               = local.tags
+  function_name         = "${local.name}-${var.environment}-delete"
+  environment           = var.environment
+  zip_path              = var.lambda_zip_path
+  environment_variables = local.shared_environment
+  architecture          = var.cpu_architecture
+  table_name            = module.dynamodb_table.table_name
+  table_arn             = module.dynamodb_table.table_arn
+  target_group_arn      = module.alb.lambda_target_group_arn
+  log_retention_days    = var.log_retention_days
+  tags                  = local.tags
 }
 
 module "observability" {

@@ -26,6 +26,36 @@ describe('DELETE Lambda', () => {
 
   const newItem = async (): Promise<string> => (await t.core.itemService.create({ doomed: true })).id;
 
+  describe.each(EVENT_KINDS)('with a %s event and the CORS policy', (kind) => {
+    const withCors = () => createHandler({ itemService: t.core.itemService, logger: createLogger({ logLevel: 'silent', environment: 'test' }), cors: { origins: ['http://localhost:5173'] } });
+    const from = (event: ReturnType<typeof eventFor>, headers: Record<string, string>) => {
+      // API Gateway REST (v1) keeps the client's header case; the ALB and HTTP APIs lower-case names.
+      const named = kind === 'apigw-v1' ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.replace(/(^|-)\w/g, (c) => c.toUpperCase()), v])) : headers;
+      if (event.multiValueHeaders) event.multiValueHeaders = { ...event.multiValueHeaders, ...Object.fromEntries(Object.entries(named).map(([k, v]) => [k, [v]])) };
+      else event.headers = { ...event.headers, ...named };
+      return event;
+    };
+
+    it('answers a DELETE and its 404 with the CORS headers of an allowed origin', async () => {
+      const id = await newItem();
+      for (const expected of [200, 404]) {
+        const result = await withCors()(from(eventFor(kind, `/picus/${id}`), { origin: 'http://localhost:5173' }));
+        expect(result.statusCode).toBe(expected);
+        expect(headerOf(result, 'access-control-allow-origin')).toBe('http://localhost:5173');
+        expect(headerOf(result, 'access-control-expose-headers')).toContain('Retry-After');
+        expect(headerOf(result, 'vary')).toBe('Origin');
+      }
+    });
+
+    it('answers a preflight for DELETE, and gives another origin no CORS headers', async () => {
+      const preflight = await withCors()(from(eventFor(kind, '/picus/abc', 'OPTIONS'), { origin: 'http://localhost:5173', 'access-control-request-method': 'DELETE' }));
+      expect(preflight.statusCode).toBe(204);
+      expect(headerOf(preflight, 'access-control-allow-methods')).toBe('DELETE');
+      const other = await withCors()(from(eventFor(kind, '/picus/abc'), { origin: 'https://evil.example' }));
+      expect(headerOf(other, 'access-control-allow-origin')).toBeUndefined();
+    });
+  });
+
   describe.each(EVENT_KINDS)('with a %s event', (kind) => {
     it('deletes an item: 200 with the original message', async () => {
       const id = await newItem();

@@ -17,8 +17,8 @@ export interface LocalStack {
  * server, the service on a free port, and the local ALB in front of it with the
  * Lambda handler; resolves once the ALB calls the service healthy.
  */
-export async function startLocalStack(): Promise<LocalStack> {
-  const t = await startTestCore();
+export async function startLocalStack(env: Record<string, string> = {}): Promise<LocalStack> {
+  const t = await startTestCore(env);
   const service = await startHttpServer(t.core, { port: 0, host: '127.0.0.1' });
   const handler = createHandler({ itemService: t.core.itemService, logger: createLogger({ logLevel: 'silent', environment: 'test' }), cors: { origins: t.core.config.corsOrigins } });
   const alb = await startLocalAlb({ lambda: handler, healthCheck: { intervalMs: 200, timeoutMs: 1000, healthyThreshold: 1 } }, 0);

@@ -204,12 +204,38 @@ resource "aws_wafv2_web_acl" "this" {
     allow {}
   }
 
+  custom_response_body {
+    key          = "rate_limited"
+    content_type = "APPLICATION_JSON"
+    content      = jsonencode({ error = "Too many requests: retry after 300 seconds", code = "RATE_LIMITED" })
+  }
+
   rule {
     name     = "rate-limit-per-ip"
     priority = 1
 
+    # A browser frontend must be able to read why it was refused: a JSON 429 with Retry-After, readable cross-origin
+    # (the block answer holds no data, so any origin may read it). WAF lets a block set any header but content-type.
+    # https://docs.aws.amazon.com/waf/latest/developerguide/customizing-the-response-for-blocked-requests.html
     action {
-      block {}
+      block {
+        custom_response {
+          response_code            = 429
+          custom_response_body_key = "rate_limited"
+          response_header {
+            name  = "Retry-After"
+            value = "300"
+          }
+          response_header {
+            name  = "Access-Control-Allow-Origin"
+            value = "*"
+          }
+          response_header {
+            name  = "Access-Control-Expose-Headers"
+            value = "Retry-After"
+          }
+        }
+      }
     }
 
     statement {

@@ -76,14 +76,14 @@ resource "aws_lambda_function" "this" {
   reserved_concurrent_executions = var.reserved_concurrency
 
   environment {
-    variables = {
+    variables = merge({
       DYNAMODB_TABLE_NAME = var.table_name
       NODE_ENV            = "production"
       ENVIRONMENT         = var.environment
       LOG_LEVEL           = "info"
       # A failing DynamoDB call should answer 503 well inside the function timeout.
       DYNAMODB_MAX_ATTEMPTS = "3"
-    }
+    }, var.environment_variables)
   }
 
   logging_config {

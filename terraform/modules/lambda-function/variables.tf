@@ -47,6 +47,13 @@ variable "reserved_concurrency" {
   default     = null
 }
 
+variable "environment_variables" {
+  description = "More environment variables of the function (e.g. CORS_ORIGINS, which it must share with the service)"
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
 variable "table_name" {
   description = "DynamoDB table to delete from"
   type        = string

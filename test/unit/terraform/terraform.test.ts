@@ -378,6 +378,23 @@ describe('Terraform on its first apply and its hundredth', () => {
   });
 });
 
+describe('Terraform: browsers on other origins', () => {
+  it('gives the service and the Lambda the same CORS origins', () => {
+    expect(root.locals.shared_environment).toBe('${var.cors_origins == null ? {} : { CORS_ORIGINS = var.cors_origins }}');
+    expect(root.module.ecs_service!.environment_variables).toBe('${local.shared_environment}');
+    expect(root.module.lambda_function!.environment_variables).toBe('${local.shared_environment}');
+    expect(mod('lambda-function').resource.aws_lambda_function!.this!.environment[0].variables).toContain('var.environment_variables');
+  });
+
+  it('answers a WAF rate-limit block as a JSON 429 with Retry-After that any origin can read', () => {
+    const acl = mod('alb').resource.aws_wafv2_web_acl!.this!;
+    const block = acl.rule.find((r: any) => r.name === 'rate-limit-per-ip').action[0].block[0].custom_response[0];
+    expect(block.response_code).toBe(429);
+    expect(Object.fromEntries(block.response_header.map((h: any) => [h.name, h.value]))).toEqual({ 'Retry-After': '300', 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Retry-After' });
+    expect(acl.custom_response_body[0]).toMatchObject({ key: block.custom_response_body_key, content_type: 'APPLICATION_JSON' });
+  });
+});
+
 describe('Terraform: no pull request can write to AWS', () => {
   const oidc = () => mod('github-oidc');
 

@@ -1,0 +1,75 @@
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { chromium, type Browser } from 'playwright-core';
+import { listen } from '../../app/http/listen';
+import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { freePort } from '../support/processes';
+
+/**
+ * A real browser (headless Chromium, Debian's package, driven by playwright-core) loads a frontend from a second
+ * origin and calls the API through the local ALB: REST list (reading Link), put (reading Location), get, DELETE
+ * through the Lambda, and a GraphQL query and mutation with Apollo Client. Only the page origin is in CORS_ORIGINS;
+ * the same page served from another origin must be refused everywhere. The test asserts what scripts could read.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('a browser frontend on another origin', () => {
+  let stack: LocalStack;
+  let pages: Server;
+  let browser: Browser;
+  let pagePort: number;
+
+  beforeAll(async () => {
+    const bundle = await build({ entryPoints: [join(__dirname, 'page/app.ts')], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2022', logLevel: 'silent' });
+    const script = bundle.outputFiles[0]!.text;
+    pages = createServer((req, res) => {
+      if (req.url === '/app.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+      else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>picus frontend</title><script src="/app.js"></script>');
+    });
+    pagePort = (await listen(pages, await freePort(), '127.0.0.1')).port;
+    stack = await startLocalStack({ CORS_ORIGINS: `http://127.0.0.1:${pagePort}` });
+    // One item already there, so the page's list of one has a next page (and a Link header) to read.
+    await fetch(`${stack.alb.url}/picus/put`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"seed":1}' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+    await new Promise((resolve) => pages?.close(resolve));
+  });
+
+  const run = async (origin: string) => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${origin}/`);
+      return await page.evaluate((api) => window.picusChecks(api), stack.alb.url);
+    } finally {
+      await page.close();
+    }
+  };
+
+  it('reads every route\'s answer and the headers it needs, from the allowed origin', async () => {
+    const out = await run(`http://127.0.0.1:${pagePort}`);
+    const id = (out.put!.body as { id: string }).id;
+    expect(out.put).toMatchObject({ status: 201, location: `/picus/get/${id}` });
+    expect(out.put!['x-request-id']).toMatch(/\S+/);
+    expect(out.get).toMatchObject({ status: 200, body: { id, data: { from: 'browser' } } });
+    expect(out.list).toMatchObject({ status: 200 });
+    expect(out.list!.link).toMatch(/^<\/picus\/list\?limit=1&cursor=[^>]+>; rel="next"$/);
+    expect(out.graphqlQuery).toEqual({ data: { item: { __typename: 'Item', id, data: { from: 'browser' } } } });
+    expect(out.graphqlMutation).toMatchObject({ data: { createItem: { __typename: 'Item', data: { from: 'apollo' } } } });
+    expect(out.delete).toMatchObject({ status: 200, body: { message: `Item '${id}' deleted successfully` } });
+    expect(out.delete!['x-request-id']).toBeNull(); // the Lambda sends none; the service does
+    expect(out.deleteAgain).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+    expect(out.deleteCreated).toMatchObject({ status: 200 });
+  }, 60_000);
+
+  it('is refused on every call from an origin not in CORS_ORIGINS', async () => {
+    const out = await run(`http://localhost:${pagePort}`);
+    for (const step of ['put', 'get', 'list', 'graphqlQuery', 'graphqlMutation', 'delete', 'deleteAgain']) {
+      expect([step, typeof out[step]?.refused]).toEqual([step, 'string']);
+    }
+  }, 60_000);
+});

@@ -1,0 +1,52 @@
+/**
+ * The frontend of the browser test: what a tool on another origin does with the API, with fetch and with
+ * Apollo Client, recording only what its scripts can read (statuses, bodies, the exposed headers). A call the
+ * browser refuses (CORS) is recorded as { refused: message }.
+ */
+import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
+
+type Result = Record<string, unknown>;
+
+declare global {
+  interface Window {
+    picusChecks(api: string): Promise<Record<string, Result>>;
+  }
+}
+
+window.picusChecks = async (api) => {
+  const out: Record<string, Result> = {};
+  const step = async (name: string, run: () => Promise<Result>) => {
+    try {
+      out[name] = await run();
+    } catch (error) {
+      out[name] = { refused: String(error) };
+    }
+  };
+  const read = async (res: Response, ...headers: string[]): Promise<Result> => ({
+    status: res.status,
+    body: await res.json(),
+    ...Object.fromEntries(headers.map((h) => [h, res.headers.get(h)])),
+  });
+  const json = { 'content-type': 'application/json' };
+
+  await step('put', async () => read(await fetch(`${api}/picus/put`, { method: 'POST', headers: json, body: JSON.stringify({ from: 'browser' }) }), 'location', 'x-request-id'));
+  const id = (out.put?.body as { id?: string } | undefined)?.id ?? 'none';
+  await step('get', async () => read(await fetch(`${api}/picus/get/${id}`)));
+  await step('list', async () => read(await fetch(`${api}/picus/list?limit=1`), 'link'));
+
+  const apollo = new ApolloClient({ link: new HttpLink({ uri: `${api}/graphql` }), cache: new InMemoryCache() });
+  await step('graphqlQuery', async () => {
+    const { data } = await apollo.query({ query: gql`query Item($id: ID!) { item(id: $id) { id data } }`, variables: { id } });
+    return { data };
+  });
+  await step('graphqlMutation', async () => {
+    const { data } = await apollo.mutate({ mutation: gql`mutation Create($data: JSONObject!) { createItem(data: $data) { id data } }`, variables: { data: { from: 'apollo' } } });
+    return { data };
+  });
+
+  await step('delete', async () => read(await fetch(`${api}/picus/${id}`, { method: 'DELETE' }), 'x-request-id'));
+  await step('deleteAgain', async () => read(await fetch(`${api}/picus/${id}`, { method: 'DELETE' })));
+  const created = (out.graphqlMutation?.data as { createItem?: { id: string } } | undefined)?.createItem?.id;
+  if (created) await step('deleteCreated', async () => read(await fetch(`${api}/picus/${created}`, { method: 'DELETE' })));
+  return out;
+};

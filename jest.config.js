@@ -1,7 +1,13 @@
 // Three tiers (see README "Tests"): unit tests are pure logic; integration tests
 // talk to a real DynamoDB-compatible server (embedded dynalite, or the endpoint
 // in TEST_DYNAMODB_ENDPOINT) and to the service over real sockets.
-const transform = { '^.+\\.ts$': ['@swc/jest'] };
+// jose (6.x) ships only ES modules, which Jest's CommonJS runtime cannot require on Node 20/22:
+// its files are compiled to CommonJS like ours.
+const transform = {
+  '^.+\\.ts$': ['@swc/jest'],
+  '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+};
+const transformIgnorePatterns = ['/node_modules/(?!jose/)'];
 
 module.exports = {
   projects: [
@@ -9,12 +15,14 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
     },
     {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],
@@ -25,6 +33,7 @@ module.exports = {
       displayName: 'reliability',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],
@@ -35,6 +44,7 @@ module.exports = {
       displayName: 'browser',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],

@@ -5,6 +5,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { Core } from './core/create-core';
 import { createGraphQL } from './graphql/create-graphql';
 import type { GraphQLContext } from './graphql/context';
+import { authMiddleware } from './http/auth';
 import { corsMiddleware } from './http/cors';
 import { createLifecycle, type Lifecycle } from './http/lifecycle';
 import { requestContext } from './http/request-context';
@@ -81,6 +82,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     lifecycle.track(res);
     next();
   });
+  if (core.tokenVerifier) app.use(authMiddleware(core.tokenVerifier));
 
   // The item routes are the busiest, so they are matched first; the paths of the three routers do not overlap.
   app.use(createItemsRouter({ itemService: core.itemService, maxBodyBytes: config.maxBodyBytes }));

@@ -1,10 +1,12 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Context } from 'aws-lambda';
 import serverless from 'serverless-http';
-import { DatabaseUnavailableError, DomainError, describeCause, httpStatusFor } from '../app/core/errors';
+import { SCOPES, type Principal, type TokenVerifier } from '../app/core/auth/token-verifier';
+import { AuthUnavailableError, DatabaseUnavailableError, DomainError, describeCause, ForbiddenError, httpStatusFor, UnauthenticatedError } from '../app/core/errors';
 import type { ItemService } from '../app/core/items/item-service';
 import type { Logger } from '../app/core/logger';
 import { traceRootOf } from '../app/core/trace';
+import { bearerCredentials, insufficientScopeChallenge, unauthenticatedChallenge } from '../app/wire/auth';
 import { corsResponseHeaders, preflightAnswer, type CorsPolicy } from '../app/wire/cors-policy';
 
 export interface DeleteHandlerDeps {
@@ -12,6 +14,8 @@ export interface DeleteHandlerDeps {
   logger: Logger;
   /** The API's CORS policy (app/wire/cors-policy.ts), the service's own: both targets behind the ALB answer alike. Default: none. */
   cors?: CorsPolicy;
+  /** Verifies the caller's bearer token (scope picus/delete); undefined: authentication off. */
+  tokenVerifier?: TokenVerifier;
 }
 
 /** The event shapes we accept: ALB (single or multi-value), API Gateway REST (v1) and HTTP API (v2). */
@@ -54,7 +58,7 @@ type LambdaRequest = IncomingMessage & { apiGateway?: { event: HttpEvent; contex
  * export const handler = createHandler({ itemService: core.itemService, logger: core.logger });
  */
 export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
-  const { itemService, logger } = deps;
+  const { itemService, logger, tokenVerifier } = deps;
   const cors = deps.cors ?? { origins: [] };
 
   // Every answer carries the CORS headers (set on the response first), errors included, so a browser frontend can
@@ -73,6 +77,7 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
     const context = req.apiGateway?.context ?? {};
     const log = logger.child({ requestId: context.awsRequestId, traceId: traceIdOf(event) });
     let key: string | undefined;
+    let principal: Principal | undefined;
     const origin = headerOf(event, 'origin');
     for (const [name, value] of Object.entries(corsResponseHeaders(cors, origin))) res.setHeader(name, value);
     try {
@@ -83,7 +88,11 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
         res.removeHeader('Access-Control-Expose-Headers');
         res.writeHead(preflight.status, preflight.headers);
         res.end();
-      } else if (key === undefined) {
+        return;
+      }
+      // The edge checks tokens too, but not on every path here (an HTTP listener, API Gateway, a direct invoke).
+      if (tokenVerifier && req.method === 'DELETE') principal = await authorize(tokenVerifier, headerOf(event, 'authorization'));
+      if (key === undefined) {
         fail(res, 400, 'VALIDATION_FAILED', MISSING_KEY);
       } else if (req.method !== 'DELETE') {
         fail(res, 405, 'METHOD_NOT_ALLOWED', `Method ${req.method} not allowed; use DELETE`, { Allow: 'DELETE' });
@@ -92,7 +101,14 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
         respond(res, 200, { message: `Item '${key}' deleted successfully` });
       }
     } catch (error) {
-      if (error instanceof DomainError && error.code !== 'INTERNAL' && error.code !== 'DATABASE_UNAVAILABLE') {
+      if (error instanceof UnauthenticatedError) {
+        fail(res, 401, error.code, error.message, { 'WWW-Authenticate': unauthenticatedChallenge(error.presented) });
+      } else if (error instanceof ForbiddenError) {
+        fail(res, 403, error.code, error.message, { 'WWW-Authenticate': insufficientScopeChallenge(error.scope) });
+      } else if (error instanceof AuthUnavailableError) {
+        log.error({ code: error.code, cause: describeCause(error) }, 'delete refused: token keys unavailable');
+        fail(res, 503, error.code, error.message, { 'Retry-After': String(error.retryAfterSeconds) });
+      } else if (error instanceof DomainError && error.code !== 'INTERNAL' && error.code !== 'DATABASE_UNAVAILABLE') {
         fail(res, httpStatusFor(error.code), error.code, error.message);
       } else if (error instanceof DatabaseUnavailableError) {
         // Logged at error level: the Lambda target group's 5XX alarm counts these responses.
@@ -103,7 +119,7 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
         fail(res, 500, 'INTERNAL', 'Failed to delete item from database');
       }
     } finally {
-      log.info({ method: req.method, route: '/picus/{key}', status: res.statusCode }, 'request');
+      log.info({ method: req.method, route: '/picus/{key}', status: res.statusCode, ...(principal ? { sub: principal.sub, clientId: principal.clientId } : {}) }, 'request');
     }
   };
 
@@ -116,6 +132,15 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
     result.isBase64Encoded = Boolean(result.isBase64Encoded);
     return result;
   };
+}
+
+/** The caller, from the Authorization header; it must hold picus/delete. */
+async function authorize(verifier: TokenVerifier, authorization: string | undefined): Promise<Principal> {
+  const credentials = bearerCredentials(authorization);
+  if (credentials.kind !== 'token') throw new UnauthenticatedError(credentials.kind === 'malformed');
+  const principal = await verifier.verify(credentials.token);
+  if (!principal.scopes.has(SCOPES.delete)) throw new ForbiddenError(SCOPES.delete);
+  return principal;
 }
 
 /**

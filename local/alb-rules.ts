@@ -10,6 +10,8 @@ export interface ListenerRule {
   /** Empty: any method. */
   http_methods: string[];
   target: TargetName;
+  /** The ALB's jwt-validation action before forwarding: a valid token, holding `scope` when one is named. */
+  jwt_validation: { scope: string | null } | null;
 }
 
 export interface ListenerRules {
@@ -37,7 +39,7 @@ export function pathPatternToRegExp(pattern: string): RegExp {
 
 export interface Router {
   /** Which target a request goes to, and the rule that matched (undefined: the default action). */
-  route(method: string, path: string): { target: TargetName; rule?: string };
+  route(method: string, path: string): { target: TargetName; rule?: string; jwt?: { scope: string | null } };
 }
 
 /** Rules in ascending priority; the first whose conditions all match wins, else the default action. */
@@ -47,7 +49,9 @@ export function createRouter(rules: ListenerRules): Router {
     route(method, path) {
       for (const { rule, patterns } of compiled) {
         const methodOk = rule.http_methods.length === 0 || rule.http_methods.includes(method);
-        if (methodOk && patterns.some((pattern) => pattern.test(path))) return { target: rule.target, rule: rule.name };
+        if (methodOk && patterns.some((pattern) => pattern.test(path))) {
+          return rule.jwt_validation ? { target: rule.target, rule: rule.name, jwt: rule.jwt_validation } : { target: rule.target, rule: rule.name };
+        }
       }
       return { target: rules.default_target };
     },

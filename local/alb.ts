@@ -2,6 +2,7 @@ import { Agent, createServer, request as httpRequest, STATUS_CODES, type Incomin
 import { answerClientErrors } from '../app/http/client-errors';
 import { listen } from '../app/http/listen';
 import { buildAlbEvent, forwardedHeaders, LAMBDA_PAYLOAD_LIMIT, readAlbResult } from './alb-event';
+import { createEdgeJwtValidator } from './alb-jwt';
 import { createRouter, loadListenerRules, type ListenerRules } from './alb-rules';
 
 /** Any function that takes an ALB event and answers like a Lambda: the handler, invoked in-process. */
@@ -37,6 +38,8 @@ export interface LocalAlbOptions {
   /** The ALB's idle timeout: a target that sends nothing for this long gets a 504. */
   idleTimeoutMs?: number;
   targetGroupArn?: string;
+  /** The HTTPS listener's jwt-validation settings; unset, rules forward without checking tokens (an HTTP listener). */
+  jwtValidation?: { issuer: string; jwksUrl: string };
 }
 
 export interface LocalAlb {
@@ -49,6 +52,8 @@ export interface LocalAlb {
   targets(): TargetStatus[];
   /** Resolves when the target reaches the state (for tests and rolling-deploy replays). */
   waitFor(url: string, state: TargetState, timeoutMs?: number): Promise<void>;
+  /** Requests the jwt-validation action refused before any target saw them. */
+  edgeRejections(): number;
   close(): Promise<void>;
 }
 
@@ -62,7 +67,7 @@ interface Target {
   drained?: () => void;
 }
 
-const ALB_ERROR_CODES = { 413: 'PAYLOAD_TOO_LARGE', 502: 'BAD_GATEWAY', 503: 'NO_HEALTHY_TARGET', 504: 'GATEWAY_TIMEOUT' } as const;
+const ALB_ERROR_CODES = { 401: 'UNAUTHENTICATED', 413: 'PAYLOAD_TOO_LARGE', 500: 'JWKS_UNAVAILABLE', 502: 'BAD_GATEWAY', 503: 'NO_HEALTHY_TARGET', 504: 'GATEWAY_TIMEOUT' } as const;
 
 const DEFAULT_HEALTH_CHECK: HealthCheck = { path: '/health', intervalMs: 30_000, timeoutMs: 5_000, healthyThreshold: 2, unhealthyThreshold: 3, matcher: 200 };
 
@@ -134,13 +139,14 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
   };
 
   /** The ALB's own answers. The real ALB sends an HTML page; locally they keep the JSON error shape clients parse. */
-  const sendError = (res: ServerResponse, status: 413 | 502 | 503 | 504): void => {
+  const sendError = (res: ServerResponse, status: keyof typeof ALB_ERROR_CODES): void => {
     if (res.headersSent) {
       res.destroy();
       return;
     }
     const body = JSON.stringify({ error: STATUS_CODES[status], code: ALB_ERROR_CODES[status] });
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), server: 'awselb/2.0' });
+    // The ALB's own answers: no CORS headers can be configured on them (README "Calling from a browser").
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), server: 'awselb/2.0', ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
     res.end(body);
   };
 
@@ -232,14 +238,22 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
     res.end(body);
   };
 
+  const validateJwt = options.jwtValidation ? createEdgeJwtValidator(options.jwtValidation) : undefined;
+  let rejected = 0;
+  const dispatch = (req: IncomingMessage, res: ServerResponse, target: 'lambda' | 'service'): void => {
+    if (target === 'lambda') invokeLambda(req, res).catch(() => sendError(res, 502));
+    else forwardToService(req, res);
+  };
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0]!;
-    const { target } = router.route(req.method ?? 'GET', path);
-    if (target === 'lambda') {
-      invokeLambda(req, res).catch(() => sendError(res, 502));
-    } else {
-      forwardToService(req, res);
-    }
+    const { target, jwt } = router.route(req.method ?? 'GET', path);
+    if (!validateJwt || !jwt) return dispatch(req, res, target);
+    // The rule's jwt-validation action runs before forwarding: a bad token never reaches a target.
+    void validateJwt(req.headers.authorization, jwt.scope).then((verdict) => {
+      if (verdict === 'valid') return dispatch(req, res, target);
+      rejected += 1;
+      sendError(res, verdict === 'unavailable' ? 500 : 401);
+    });
   });
   server.keepAliveTimeout = idleTimeoutMs;
   answerClientErrors(server);
@@ -250,6 +264,7 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
   return {
     url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${actualPort}`,
     port: actualPort,
+    edgeRejections: () => rejected,
     registerTarget(url) {
       const parsed = new URL(url);
       if (targets.has(parsed.origin)) return;

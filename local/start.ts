@@ -8,6 +8,8 @@
  * PICUS_DATA_DIR picks the data folder ("memory" keeps nothing);
  * DYNAMODB_PORT fixes the embedded server's port (default: any free one);
  * ALB_PORT moves the local ALB (default 8080); PORT moves the service.
+ * Unless AUTH_MODE=off, a local OAuth 2.0 issuer runs on ISSUER_PORT (default 8090) and the ALB, the
+ * service and the Lambda all check its tokens; a ready token is printed.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -19,6 +21,7 @@ import { createLogger } from '../app/core/logger';
 import { createHandler } from '../lambda/create-handler';
 import { startLocalAlb } from './alb';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from './dynamo';
+import { LOCAL_AUDIENCE, LOCAL_CLIENT, startLocalIssuer, type LocalIssuer } from './issuer';
 
 async function main(): Promise<void> {
   const env = { ...process.env };
@@ -30,6 +33,11 @@ async function main(): Promise<void> {
     embedded = await startEmbeddedDynamo({ port: Number(env.DYNAMODB_PORT ?? 0), path });
     env.DYNAMODB_ENDPOINT = embedded.endpoint;
   }
+  let issuer: LocalIssuer | undefined;
+  if (env.AUTH_MODE !== 'off' && !env.AUTH_ISSUER) {
+    issuer = await startLocalIssuer({ port: Number(env.ISSUER_PORT ?? 8090) });
+    Object.assign(env, { AUTH_ISSUER: issuer.url, AUTH_JWKS_URL: issuer.jwksUrl, AUTH_AUDIENCE: LOCAL_AUDIENCE });
+  }
   const config = loadConfig(env);
   const core = createCore(config);
   await ensureItemTable(core.doc, config.tableName);
@@ -38,7 +46,12 @@ async function main(): Promise<void> {
   // The Lambda gets a core of its own, as it would in its own execution environment.
   const lambdaCore = createCore(config, { logger: createLogger(config, 'picus-delete') });
   const alb = await startLocalAlb(
-    { lambda: createHandler({ itemService: lambdaCore.itemService, logger: lambdaCore.logger, cors: { origins: config.corsOrigins } }), healthCheck: { intervalMs: 1000, timeoutMs: 1000 }, deregistrationDelayMs: 5000 },
+    {
+      lambda: createHandler({ itemService: lambdaCore.itemService, logger: lambdaCore.logger, cors: { origins: config.corsOrigins }, tokenVerifier: lambdaCore.tokenVerifier }),
+      healthCheck: { intervalMs: 1000, timeoutMs: 1000 },
+      deregistrationDelayMs: 5000,
+      jwtValidation: config.auth.mode === 'jwt' ? { issuer: config.auth.issuer, jwksUrl: config.auth.jwksUrl ?? `${config.auth.issuer}/jwks` } : undefined,
+    },
     Number(env.ALB_PORT ?? 8080),
   );
   const serviceTarget = service.url.replace('localhost', '127.0.0.1');
@@ -52,6 +65,17 @@ async function main(): Promise<void> {
     `  service  ${service.url}  (REST: /health /ready /picus/list /picus/put /picus/get/{key})`,
     `  GraphQL  ${alb.url.replace("127.0.0.1", "localhost")}/graphql`,
     `  DynamoDB ${config.dynamodbEndpoint}  table ${config.tableName}${embedded ? ' (embedded)' : ''}`,
+    ...(issuer
+      ? [
+          `  Issuer   ${issuer.url}  (OAuth 2.0 client credentials: ${LOCAL_CLIENT.id} / ${LOCAL_CLIENT.secret})`,
+          '',
+          'A token with picus/read, picus/write and picus/delete (valid 1 hour):',
+          `  export TOKEN=${await issuer.tokenFor(LOCAL_CLIENT)}`,
+          'Another one:',
+          `  export TOKEN=$(curl -s -u ${LOCAL_CLIENT.id}:${LOCAL_CLIENT.secret} -d grant_type=client_credentials ${issuer.tokenUrl} | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')`,
+          `Then: curl -H "Authorization: Bearer $TOKEN" ${alb.url.replace('127.0.0.1', 'localhost')}/picus/list`,
+        ]
+      : [config.auth.mode === 'off' ? '  Auth     off: the API is open (AUTH_MODE=off)' : `  Auth     tokens from ${config.auth.issuer}`]),
     'Ctrl-C stops everything.',
     '',
   ];
@@ -65,6 +89,7 @@ async function main(): Promise<void> {
     await service.shutdown();
     lambdaCore.close();
     await embedded?.close();
+    await issuer?.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -140,7 +140,11 @@ endpoint="$(head -n1 "${WORK}/dynamo.out")"
 [ -n "$endpoint" ] || { cat "${WORK}/dynamo.err"; fail "embedded DynamoDB did not start"; }
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 
-podman run -d --name "$APP_CONTAINER" --network host --stop-timeout 25 \
+# Production refuses to start without an issuer, unless told the API is open on purpose.
+podman run --rm --network host -e PORT="$port" "$APP_IMAGE" >"${WORK}/noauth.out" 2>&1 && refused=0 || refused=$?
+grep -q "AUTH_ISSUER is required" "${WORK}/noauth.out" || { cat "${WORK}/noauth.out"; fail "the image started in production with no token issuer configured"; }
+echo "image-test: ok   refuses to start without AUTH_ISSUER (exit ${refused})"
+podman run -d --name "$APP_CONTAINER" --network host --stop-timeout 25 -e AUTH_MODE=off \
   -e PORT="$port" -e DYNAMODB_ENDPOINT="$endpoint" -e DYNAMODB_TABLE_NAME=picus-data -e AWS_REGION=us-east-1 \
   -e AWS_ACCESS_KEY_ID=local -e AWS_SECRET_ACCESS_KEY=local -e AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true \
   "$APP_IMAGE" >/dev/null 2>"${WORK}/run.err" || { cat "${WORK}/run.err"; fail "podman run"; }

@@ -16,9 +16,32 @@ locals {
   # Plan-time facts only: every count/for_each below derives from inputs, never from a resource attribute
   # (a certificate ARN is unknown until ACM issues it, which made the first plan fail with "Invalid count argument").
   https_enabled = var.domain_name != null
-  # What both targets behind the ALB must agree on: the CORS policy is one, so its origins reach both.
-  shared_environment = var.cors_origins == null ? {} : { CORS_ORIGINS = var.cors_origins }
+  # Tokens come from the Cognito pool made here, unless an external issuer is given (plan-time choice).
+  cognito     = var.jwt_issuer == null
+  jwt_issuer  = local.cognito ? module.auth[0].issuer : var.jwt_issuer
+  jwt_jwks    = local.cognito ? module.auth[0].jwks_url : var.jwt_jwks_url
+  auth_accept = local.cognito ? { AUTH_CLIENT_IDS = join(",", module.auth[0].client_ids) } : { AUTH_AUDIENCE = join(",", var.jwt_audience) }
+  # What both targets behind the ALB must agree on: one CORS policy and one token issuer.
+  shared_environment = merge(
+    var.cors_origins == null ? {} : { CORS_ORIGINS = var.cors_origins },
+    { AUTH_ISSUER = local.jwt_issuer, AUTH_JWKS_URL = local.jwt_jwks },
+    local.auth_accept,
+  )
 }
+
+module "auth" {
+  source = "./modules/auth"
+  count  = local.cognito ? 1 : 0
+
+  name                = "${local.name}-${var.environment}"
+  domain_prefix       = coalesce(var.cognito_domain_prefix, "${local.name}-${var.environment}-${data.aws_caller_identity.current.account_id}")
+  callback_urls       = var.auth_callback_urls
+  logout_urls         = var.auth_logout_urls
+  deletion_protection = var.deletion_protection
+  tags                = local.tags
+}
+
+data "aws_caller_identity" "current" {}
 
 module "network" {
   source = "./modules/network"
@@ -60,17 +83,20 @@ module "dns_certificate" {
 module "alb" {
   source = "./modules/alb"
 
-  name                 = local.name
-  vpc_id               = module.network.vpc_id
-  vpc_cidr_block       = module.network.vpc_cidr_block
-  public_subnet_ids    = module.network.public_subnet_ids
-  enable_https         = local.https_enabled
-  certificate_arn      = local.https_enabled ? module.dns_certificate[0].certificate_arn : null
-  target_port          = var.container_port
-  deregistration_delay = 30
-  deletion_protection  = var.deletion_protection
-  waf_rate_limit       = var.enable_waf ? var.waf_rate_limit : null
-  tags                 = local.tags
+  name                  = local.name
+  vpc_id                = module.network.vpc_id
+  vpc_cidr_block        = module.network.vpc_cidr_block
+  public_subnet_ids     = module.network.public_subnet_ids
+  enable_https          = local.https_enabled
+  enable_jwt_validation = true
+  jwt_issuer            = local.jwt_issuer
+  jwt_jwks_endpoint     = local.jwt_jwks
+  certificate_arn       = local.https_enabled ? module.dns_certificate[0].certificate_arn : null
+  target_port           = var.container_port
+  deregistration_delay  = 30
+  deletion_protection   = var.deletion_protection
+  waf_rate_limit        = var.enable_waf ? var.waf_rate_limit : null
+  tags                  = local.tags
 }
 
 module "ecs_service" {

@@ -102,3 +102,34 @@ output "github_terraform_apply_role_arn" {
   description = "Role of the approved apply in the production environment (GitHub variable AWS_TERRAFORM_APPLY_ROLE_ARN)"
   value       = module.github_oidc.terraform_apply_role_arn
 }
+
+output "auth_issuer" {
+  description = "iss of the tokens the API accepts"
+  value       = local.jwt_issuer
+}
+
+output "auth_token_endpoint" {
+  description = "Where machine clients get tokens (client credentials); null with an external issuer"
+  value       = try(module.auth[0].token_endpoint, null)
+}
+
+output "auth_authorization_endpoint" {
+  description = "Where frontends sign in (authorization code with PKCE); null with an external issuer"
+  value       = try(module.auth[0].authorization_endpoint, null)
+}
+
+output "auth_machine_client_id" {
+  description = "Client id of the machine client; null with an external issuer"
+  value       = try(module.auth[0].machine_client_id, null)
+}
+
+output "auth_machine_client_secret" {
+  description = "Secret of the machine client (sensitive: terraform output -raw auth_machine_client_secret)"
+  value       = try(module.auth[0].machine_client_secret, null)
+  sensitive   = true
+}
+
+output "auth_frontend_client_id" {
+  description = "Client id of the frontend client (public, PKCE); null with an external issuer"
+  value       = try(module.auth[0].frontend_client_id, null)
+}

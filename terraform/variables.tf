@@ -205,3 +205,52 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "jwt_issuer" {
+  description = "An external OAuth 2.0 issuer (iss) whose RS256 access tokens the API accepts; null creates an Amazon Cognito user pool for it (modules/auth)"
+  type        = string
+  default     = null
+}
+
+variable "jwt_jwks_url" {
+  description = "The external issuer's JWKS URL (public HTTPS); required with jwt_issuer"
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.jwt_issuer == null || var.jwt_jwks_url != null
+    error_message = "jwt_jwks_url is required when jwt_issuer is set."
+  }
+}
+
+variable "jwt_audience" {
+  description = "aud values the API accepts from the external issuer (AUTH_AUDIENCE); required with jwt_issuer"
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = var.jwt_issuer == null || length(var.jwt_audience) > 0
+    error_message = "jwt_audience is required when jwt_issuer is set: a token meant for another API of the same issuer must not pass."
+  }
+}
+
+variable "cognito_domain_prefix" {
+  description = "Prefix of the Cognito hosted domain; null: <project>-<environment>-<account id>"
+  type        = string
+  default     = null
+}
+
+variable "auth_callback_urls" {
+  description = "Where Cognito managed login may return a frontend with its authorization code (PKCE); e.g. https://app.example.com/callback"
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "auth_logout_urls" {
+  description = "Where Cognito managed login may send a frontend after sign-out"
+  type        = list(string)
+  default     = []
+  nullable    = false
+}

@@ -36,7 +36,26 @@ export interface Config {
   readonly shutdownDelayMs: number;
   /** After the listener closes, how long in-flight requests may take before connections are cut. */
   readonly shutdownGraceMs: number;
+  /** Bearer-token verification; `mode: 'off'` keeps the original's open contract. */
+  readonly auth: AuthConfig;
 }
+
+export type AuthConfig =
+  | { readonly mode: 'off'; /** Set when AUTH_MODE=off was asked for in production: every start warns. */ readonly explicit: boolean }
+  | {
+      readonly mode: 'jwt';
+      /** Exact `iss` of accepted tokens. */
+      readonly issuer: string;
+      /** Where the keys are; unset: the issuer's discovery document says (jwks_uri). */
+      readonly jwksUrl: string | undefined;
+      /** Accepted `aud` values (RFC 9068 issuers). */
+      readonly audience: readonly string[];
+      /** Accepted `client_id` values (Amazon Cognito access tokens carry no `aud`). */
+      readonly clientIds: readonly string[];
+      /** After an unknown `kid`, the keys are fetched again at most this often. */
+      readonly jwksCooldownMs: number;
+      readonly clockToleranceSeconds: number;
+    };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -99,6 +118,7 @@ export function loadConfig(env: Env): Config {
   }
 
   const corsOrigins = parseCorsOrigins(read('CORS_ORIGINS'), isProduction, problems);
+  const auth = parseAuth(read, int, isProduction, problems);
 
   const config: Config = {
     port: int('PORT', 8000, 1, 65535),
@@ -120,6 +140,7 @@ export function loadConfig(env: Env): Config {
     // keep serving briefly in production; locally Ctrl-C should be instant.
     shutdownDelayMs: int('SHUTDOWN_DELAY_MS', isProduction ? 5000 : 0, 0, 60000),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 15000, 0, 100000),
+    auth,
   };
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -146,4 +167,46 @@ function parseCorsOrigins(raw: string | undefined, isProduction: boolean, proble
     }
   }
   return origins;
+}
+
+/**
+ * AUTH_MODE=jwt (the default once AUTH_ISSUER is set) verifies bearer tokens; AUTH_MODE=off keeps the API open.
+ * Production refuses to start with neither an issuer nor an explicit AUTH_MODE=off, so an open API is a decision,
+ * never a forgotten variable; outside production no issuer means open, as before.
+ */
+function parseAuth(
+  read: (name: string) => string | undefined,
+  int: (name: string, fallback: number, min: number, max: number) => number,
+  isProduction: boolean,
+  problems: string[],
+): AuthConfig {
+  const mode = read('AUTH_MODE');
+  const issuer = read('AUTH_ISSUER');
+  if (mode !== undefined && mode !== 'jwt' && mode !== 'off') {
+    problems.push(`AUTH_MODE must be one of jwt, off (got ${JSON.stringify(mode)})`);
+    return { mode: 'off', explicit: false };
+  }
+  if (mode === 'off') return { mode: 'off', explicit: true };
+  if (issuer === undefined) {
+    if (mode === 'jwt' || isProduction) problems.push('AUTH_ISSUER is required (or set AUTH_MODE=off to serve the API without authentication)');
+    return { mode: 'off', explicit: false };
+  }
+  const list = (name: string) => (read(name) ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  const audience = list('AUTH_AUDIENCE');
+  const clientIds = list('AUTH_CLIENT_IDS');
+  if (!isHttpUrl(issuer)) problems.push(`AUTH_ISSUER must be an http(s) URL (got ${JSON.stringify(issuer)})`);
+  const jwksUrl = read('AUTH_JWKS_URL');
+  if (jwksUrl !== undefined && !isHttpUrl(jwksUrl)) problems.push(`AUTH_JWKS_URL must be an http(s) URL (got ${JSON.stringify(jwksUrl)})`);
+  if (audience.length === 0 && clientIds.length === 0) {
+    problems.push('AUTH_AUDIENCE or AUTH_CLIENT_IDS is required with AUTH_ISSUER (a token for another API of the same issuer must not pass)');
+  }
+  return {
+    mode: 'jwt',
+    issuer,
+    jwksUrl,
+    audience,
+    clientIds,
+    jwksCooldownMs: int('AUTH_JWKS_COOLDOWN_MS', 30_000, 0, 3_600_000),
+    clockToleranceSeconds: int('AUTH_CLOCK_TOLERANCE_SECONDS', 30, 0, 300),
+  };
 }

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, destroyDocumentClient } from './aws/dynamodb';
+import { tokenVerifierFor, type TokenVerifier } from './auth/token-verifier';
 import type { Config } from './config';
 import { createItemService, type ItemService } from './items/item-service';
 import { createDynamoItemStore } from './items/dynamo-item-store';
@@ -12,6 +13,8 @@ export interface Core {
   doc: DynamoDBDocumentClient;
   itemStore: ItemStore;
   itemService: ItemService;
+  /** Verifies bearer tokens; undefined when authentication is off (AUTH_MODE=off, or no issuer outside production). */
+  tokenVerifier: TokenVerifier | undefined;
   /** Closes the DynamoDB client's sockets. */
   close(): void;
 }
@@ -24,17 +27,22 @@ export interface Core {
  * @example
  * const core = createCore(loadConfig(process.env));
  */
-export function createCore(config: Config, overrides: { doc?: DynamoDBDocumentClient; logger?: Logger } = {}): Core {
+export function createCore(config: Config, overrides: { doc?: DynamoDBDocumentClient; logger?: Logger; tokenVerifier?: TokenVerifier } = {}): Core {
   const logger = overrides.logger ?? createLogger(config);
   const doc = overrides.doc ?? createDocumentClient(config);
   const itemStore = createDynamoItemStore({ doc, tableName: config.tableName });
   const itemService = createItemService({ store: itemStore });
+  const tokenVerifier = overrides.tokenVerifier ?? tokenVerifierFor(config.auth);
+  if (config.auth.mode === 'off' && config.auth.explicit) {
+    logger.warn({ auth: 'off' }, 'AUTH_MODE=off: the API is open to anyone who can reach it');
+  }
   return {
     config,
     logger,
     doc,
     itemStore,
     itemService,
+    tokenVerifier,
     close: () => {
       if (!overrides.doc) destroyDocumentClient(doc);
     },

@@ -12,6 +12,9 @@ export type ErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'DATABASE_UNAVAILABLE'
   | 'SHUTTING_DOWN'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'AUTH_UNAVAILABLE'
   | 'INTERNAL';
 
 export class DomainError extends Error {
@@ -63,6 +66,36 @@ export class DatabaseUnavailableError extends DomainError {
   }
 }
 
+/** No bearer token, or one that does not verify. `presented`: a token was sent (RFC 6750 then says error="invalid_token"). */
+export class UnauthenticatedError extends DomainError {
+  constructor(
+    readonly presented: boolean,
+    message = presented ? 'The access token is invalid or expired' : 'An access token is required',
+    options?: ErrorOptions,
+  ) {
+    super('UNAUTHENTICATED', message, options);
+  }
+}
+
+/** A valid token without the scope the operation needs. */
+export class ForbiddenError extends DomainError {
+  constructor(
+    readonly scope: string,
+    message = `The access token lacks the scope ${scope}`,
+    options?: ErrorOptions,
+  ) {
+    super('FORBIDDEN', message, options);
+  }
+}
+
+/** The issuer's keys cannot be fetched and none are cached: the token may be good, so never a 401. */
+export class AuthUnavailableError extends DomainError {
+  readonly retryAfterSeconds = 5;
+  constructor(message = 'Token verification is temporarily unavailable, retry later', options?: ErrorOptions) {
+    super('AUTH_UNAVAILABLE', message, options);
+  }
+}
+
 /** Makes a missing branch of a switch over a union a compile error. */
 export class UnreachableCaseError extends Error {
   constructor(value: never) {
@@ -98,8 +131,13 @@ export function httpStatusFor(code: ErrorCode): number {
       return 415;
     case 'METHOD_NOT_ALLOWED':
       return 405;
+    case 'UNAUTHENTICATED':
+      return 401;
+    case 'FORBIDDEN':
+      return 403;
     case 'DATABASE_UNAVAILABLE':
     case 'SHUTTING_DOWN':
+    case 'AUTH_UNAVAILABLE':
       return 503;
     case 'INTERNAL':
       return 500;

@@ -1,3 +1,5 @@
+import { SCOPES, type Principal, type Scope } from '../core/auth/token-verifier';
+import { ForbiddenError } from '../core/errors';
 import type { ItemService } from '../core/items/item-service';
 import { createItemLoaders, type ItemLoaders } from '../core/items/item-loaders';
 import type { ItemStore } from '../core/items/item-store';
@@ -8,8 +10,22 @@ export interface GraphQLContext {
   loaders: ItemLoaders;
   /** Logged as `requestId` with anything logged about this operation. */
   requestId: string;
+  /** The verified caller; undefined with authentication off (then every field is allowed). */
+  principal: Principal | undefined;
+  /** True when tokens are checked: a field then needs its scope. */
+  authEnforced: boolean;
 }
 
-export function createContext(deps: { itemService: ItemService; itemStore: ItemStore; requestId: string }): GraphQLContext {
-  return { itemService: deps.itemService, loaders: createItemLoaders(deps.itemStore), requestId: deps.requestId };
+export function createContext(deps: { itemService: ItemService; itemStore: ItemStore; requestId: string; principal?: Principal; authEnforced: boolean }): GraphQLContext {
+  return { itemService: deps.itemService, loaders: createItemLoaders(deps.itemStore), requestId: deps.requestId, principal: deps.principal, authEnforced: deps.authEnforced };
 }
+
+/**
+ * Fails one field (null, with extensions.code FORBIDDEN) when the token lacks the scope; the rest of the operation
+ * is still answered. The HTTP layer has already refused a missing or invalid token with 401.
+ */
+export function requireScope(context: GraphQLContext, scope: Scope): void {
+  if (context.authEnforced && !context.principal?.scopes.has(scope)) throw new ForbiddenError(scope);
+}
+
+export { SCOPES };

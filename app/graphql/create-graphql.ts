@@ -10,7 +10,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Core } from '../core/create-core';
 import type { Logger } from '../core/logger';
-import { toErrorResponse } from '../http/http-errors';
+import { graphqlErrorBody, toErrorResponse } from '../http/http-errors';
 import { createContext, type GraphQLContext } from './context';
 import { formatError, isUnexpected } from './format-error';
 import { resolvers } from './resolvers';
@@ -101,8 +101,8 @@ export async function createGraphQL(deps: { core: Core; httpServer?: Server }): 
     '/graphql',
     express.json({ limit: maxBodyBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createContext({ itemService: core.itemService, itemStore: core.itemStore, requestId: req.id }),
+      context: async ({ req, res }) =>
+        createContext({ itemService: core.itemService, itemStore: core.itemStore, requestId: req.id, principal: res.locals.principal, authEnforced: core.tokenVerifier !== undefined }),
     }),
     graphqlErrorMiddleware(core.logger),
   );
@@ -112,8 +112,13 @@ export async function createGraphQL(deps: { core: Core; httpServer?: Server }): 
 /** Body-parser failures before Apollo runs, in the GraphQL-over-HTTP error shape. */
 function graphqlErrorMiddleware(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const { status, body, internal } = toErrorResponse(error);
-    if (internal) logger.error({ requestId: req.id, err: error }, 'unhandled graphql transport error');
-    res.status(status).json({ errors: [{ message: body.error, extensions: { code: body.code === 'VALIDATION_FAILED' ? 'BAD_REQUEST' : body.code } }] });
+    if (toErrorResponse(error).internal) logger.error({ requestId: req.id, err: error }, 'unhandled graphql transport error');
+    sendGraphQLHttpError(res, error);
   };
+}
+
+/** An error answered before GraphQL runs (bad body, no or bad token), as GraphQL-over-HTTP clients read it. */
+export function sendGraphQLHttpError(res: Response, error: unknown): void {
+  const { status, body, headers } = toErrorResponse(error);
+  res.status(status).set(headers).json(graphqlErrorBody(body));
 }

@@ -4,6 +4,7 @@ import { ValidationError } from '../core/errors';
 import { isJsonObject } from '../core/items/item';
 import { MAX_IDS_PER_REQUEST } from '../core/items/item-service';
 import type { Resolvers } from './__generated__/resolvers-types';
+import { requireScope, SCOPES } from './context';
 
 /** Thin resolvers: parse arguments, call the core, shape the result. Business rules live in app/core. */
 export const resolvers: Resolvers = {
@@ -11,8 +12,13 @@ export const resolvers: Resolvers = {
   DateTime: DateTimeResolver,
 
   Query: {
-    item: (_parent, { id }, { loaders }) => loaders.itemById.load(id),
-    itemsByIds: async (_parent, { ids }, { loaders }) => {
+    item: (_parent, { id }, context) => {
+      requireScope(context, SCOPES.read);
+      return context.loaders.itemById.load(id);
+    },
+    itemsByIds: async (_parent, { ids }, context) => {
+      requireScope(context, SCOPES.read);
+      const { loaders } = context;
       if (ids.length > MAX_IDS_PER_REQUEST) throw new ValidationError(`At most ${MAX_IDS_PER_REQUEST} ids per request`);
       const results = await loaders.itemById.loadMany(ids);
       // A bad id fails the whole field rather than turning into a silent null.
@@ -20,12 +26,17 @@ export const resolvers: Resolvers = {
       if (failure) throw failure;
       return results as Exclude<(typeof results)[number], Error>[];
     },
-    items: (_parent, { first, after }, { itemService }) => itemService.listPage({ limit: first ?? undefined, cursor: after ?? undefined }),
+    items: (_parent, { first, after }, context) => {
+      requireScope(context, SCOPES.read);
+      return context.itemService.listPage({ limit: first ?? undefined, cursor: after ?? undefined });
+    },
   },
 
   Mutation: {
-    createItem: async (_parent, { data }, { itemService, loaders }) => {
-      const item = await itemService.create(data);
+    createItem: async (_parent, { data }, context) => {
+      requireScope(context, SCOPES.write);
+      const { itemService, loaders } = context;
+      const item = await itemService.create(data, { by: context.principal?.sub });
       loaders.itemById.prime(item.id, item);
       return item;
     },
@@ -42,6 +53,7 @@ export const resolvers: Resolvers = {
       return item.data;
     },
     createdAt: (item) => item.createdAt ?? null,
+    createdBy: (item) => item.createdBy ?? null,
   },
 
   ItemConnection: {

@@ -1,4 +1,5 @@
-import { DatabaseUnavailableError, DomainError, httpStatusFor, type ErrorCode } from '../core/errors';
+import { AuthUnavailableError, DatabaseUnavailableError, DomainError, ForbiddenError, httpStatusFor, UnauthenticatedError, type ErrorCode } from '../core/errors';
+import { insufficientScopeChallenge, unauthenticatedChallenge } from '../wire/auth';
 
 export interface ErrorBody {
   error: string;
@@ -24,7 +25,13 @@ const BODY_PARSER_ERRORS: Record<string, { code: ErrorCode; message: string }> =
 export function toErrorResponse(error: unknown): { status: number; body: ErrorBody; headers: Record<string, string>; internal: boolean } {
   if (error instanceof DomainError) {
     const headers: Record<string, string> =
-      error instanceof DatabaseUnavailableError ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
+      error instanceof DatabaseUnavailableError || error instanceof AuthUnavailableError
+        ? { 'Retry-After': String(error.retryAfterSeconds) }
+        : error instanceof UnauthenticatedError
+          ? { 'WWW-Authenticate': unauthenticatedChallenge(error.presented) }
+          : error instanceof ForbiddenError
+            ? { 'WWW-Authenticate': insufficientScopeChallenge(error.scope) }
+            : {};
     return { status: httpStatusFor(error.code), body: { error: error.message, code: error.code }, headers, internal: false };
   }
   const known = error as { type?: unknown; status?: unknown; statusCode?: unknown };
@@ -37,4 +44,9 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     return { status: 400, body: { error: 'Malformed request', code: 'VALIDATION_FAILED' }, headers: {}, internal: false };
   }
   return { status: 500, body: { error: 'Internal server error', code: 'INTERNAL' }, headers: {}, internal: true };
+}
+
+/** The same error in the GraphQL-over-HTTP shape, for errors answered before GraphQL runs (body, token). */
+export function graphqlErrorBody(body: ErrorBody): { errors: { message: string; extensions: { code: string } }[] } {
+  return { errors: [{ message: body.error, extensions: { code: body.code === 'VALIDATION_FAILED' ? 'BAD_REQUEST' : body.code } }] };
 }

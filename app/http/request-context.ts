@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../core/logger';
 import { traceRootOf } from '../core/trace';
+import { principalOf } from './auth';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -39,7 +40,7 @@ export function requestContext(logger: Logger) {
       const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : req.originalUrl.startsWith('/graphql') ? '/graphql' : 'unmatched';
       const level = res.statusCode >= 500 ? 'error' : 'info';
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      logger[level]({ requestId, method: req.method, route, status: res.statusCode, durationMs }, 'request');
+      logger[level]({ requestId, method: req.method, route, status: res.statusCode, durationMs, ...principalOf(res) }, 'request');
     });
     next();
   };

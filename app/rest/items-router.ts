@@ -43,7 +43,7 @@ export function createItemsRouter(deps: { itemService: ItemService; maxBodyBytes
     },
     parseJson,
     async (req, res) => {
-      const item = await itemService.create(req.body);
+      const item = await itemService.create(req.body, { by: res.locals.principal?.sub });
       res.status(201).location(`/picus/get/${encodeURIComponent(item.id)}`).json({ id: item.id });
     },
   );
@@ -59,9 +59,9 @@ export function createItemsRouter(deps: { itemService: ItemService; maxBodyBytes
   return router;
 }
 
-/** Keys in the original's (alphabetical) order; `createdAt` is left out for items the original wrote. */
-function toResponseItem(item: Item): { createdAt?: string; data: unknown; id: string } {
-  return { createdAt: item.createdAt, data: item.data, id: item.id };
+/** Keys in the original's (alphabetical) order; `createdAt`/`createdBy` are left out where the item has none. */
+function toResponseItem(item: Item): { createdAt?: string; createdBy?: string; data: unknown; id: string } {
+  return { createdAt: item.createdAt, createdBy: item.createdBy, data: item.data, id: item.id };
 }
 
 function readListQuery(req: Request): { limit?: number; cursor?: string } {

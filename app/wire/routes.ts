@@ -9,21 +9,28 @@
 export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export type ApiTarget = 'service' | 'lambda';
 
+/**
+ * What a caller must present: nothing (`open`), any valid token (`token`: GraphQL checks a scope per field), or a
+ * token with that scope. The ALB's jwt-validation rules (listener-rules.json) and both targets follow it.
+ */
+export type ApiAuth = 'open' | 'token' | 'picus/read' | 'picus/write' | 'picus/delete';
+
 export interface ApiRoute {
   method: ApiMethod;
   path: string;
   target: ApiTarget;
+  auth: ApiAuth;
 }
 
 export const API_ROUTES: readonly ApiRoute[] = [
-  { method: 'GET', path: '/health', target: 'service' },
-  { method: 'GET', path: '/ready', target: 'service' },
-  { method: 'GET', path: '/picus/list', target: 'service' },
-  { method: 'POST', path: '/picus/put', target: 'service' },
-  { method: 'GET', path: '/picus/get/{key}', target: 'service' },
-  { method: 'DELETE', path: '/picus/{key}', target: 'lambda' },
-  { method: 'GET', path: '/graphql', target: 'service' },
-  { method: 'POST', path: '/graphql', target: 'service' },
+  { method: 'GET', path: '/health', target: 'service', auth: 'open' },
+  { method: 'GET', path: '/ready', target: 'service', auth: 'open' },
+  { method: 'GET', path: '/picus/list', target: 'service', auth: 'picus/read' },
+  { method: 'POST', path: '/picus/put', target: 'service', auth: 'picus/write' },
+  { method: 'GET', path: '/picus/get/{key}', target: 'service', auth: 'picus/read' },
+  { method: 'DELETE', path: '/picus/{key}', target: 'lambda', auth: 'picus/delete' },
+  { method: 'GET', path: '/graphql', target: 'service', auth: 'token' },
+  { method: 'POST', path: '/graphql', target: 'service', auth: 'token' },
 ];
 
 const patternOf = (path: string): RegExp => new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[a-z]+\}/g, '[^/]+')}$`);
@@ -35,4 +42,10 @@ const compiled = API_ROUTES.map((route) => ({ ...route, pattern: patternOf(route
  */
 export function methodsFor(path: string): ApiMethod[] {
   return [...new Set(compiled.filter((route) => route.pattern.test(path)).map((route) => route.method))];
+}
+
+/** The route a request is for (HEAD is GET's), or undefined for a path or method no route serves. */
+export function routeFor(method: string, path: string): ApiRoute | undefined {
+  const wanted = method === 'HEAD' ? 'GET' : method;
+  return compiled.find((route) => route.method === wanted && route.pattern.test(path));
 }

@@ -158,7 +158,7 @@ export async function startService(env: Record<string, string>, cpuProfileDir?: 
   const args = [...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []), join(ROOT, 'dist', 'app', 'server.js')];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...BASE_ENV, NODE_ENV: 'production', SHUTDOWN_DELAY_MS: '0', ...env, PORT: String(port) },
+    env: { ...BASE_ENV, NODE_ENV: 'production', AUTH_MODE: 'off', SHUTDOWN_DELAY_MS: '0', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -171,7 +171,7 @@ export async function startAlb(env: Record<string, string>, serviceUrl: string):
   const child = fork(join(BENCH_DIST, 'alb.js'), [], {
     execArgv: [],
     cwd: ROOT,
-    env: { ...BASE_ENV, NODE_ENV: 'production', ...env, SERVICE_URL: serviceUrl },
+    env: { ...BASE_ENV, NODE_ENV: 'production', AUTH_MODE: 'off', ...env, SERVICE_URL: serviceUrl },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const ready = await firstMessage<{ url: string }>(child, 'local ALB');

@@ -181,7 +181,7 @@ describe('GraphQL API in production', () => {
   let t: TestCore;
   let app: Express;
   beforeAll(async () => {
-    t = await startTestCore({ NODE_ENV: 'production', LOG_LEVEL: 'silent' });
+    t = await startTestCore({ NODE_ENV: 'production', LOG_LEVEL: 'silent', AUTH_MODE: 'off' });
     ({ app } = await createApp({ core: t.core }));
   });
   afterAll(() => t.close());
@@ -203,7 +203,7 @@ describe('GraphQL API in production', () => {
 
   it('masks unexpected errors without a stack trace', async () => {
     // A table that does not exist is a misconfiguration the client should not learn about.
-    const broken = await startTestCore({ NODE_ENV: 'production', LOG_LEVEL: 'silent' });
+    const broken = await startTestCore({ NODE_ENV: 'production', LOG_LEVEL: 'silent', AUTH_MODE: 'off' });
     const { app: brokenApp } = await createApp({ core: { ...broken.core, itemStore: { ...broken.core.itemStore, batchGet: () => Promise.reject(new Error('secret internals')) } } });
     const res = await request(brokenApp).post('/graphql').send({ query: '{ item(id: "x") { id } }' });
     expect(res.body.errors[0]).toEqual({ message: 'Internal server error', locations: expect.any(Array), path: ['item'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });

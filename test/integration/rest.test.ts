@@ -243,7 +243,7 @@ describe('REST API', () => {
     });
 
     it('sends the security headers of a JSON API in production, and none meant for HTML pages', async () => {
-      const production = await startTestCore({ NODE_ENV: 'production', LOG_LEVEL: 'silent' });
+      const production = await startTestCore({ NODE_ENV: 'production', LOG_LEVEL: 'silent', AUTH_MODE: 'off' });
       try {
         const { app: prod } = await createApp({ core: production.core });
         const res = await request(prod).get('/picus/get/missing');

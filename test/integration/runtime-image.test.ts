@@ -82,7 +82,7 @@ describe('the runtime stage, replayed without a container engine', () => {
     const port = 18000 + Math.floor(Math.random() * 1000);
     const child = spawn(process.execPath, ['dist/app/server.js'], {
       cwd: dir,
-      env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: String(port), DYNAMODB_ENDPOINT: t.endpoint, DYNAMODB_TABLE_NAME: t.core.config.tableName, SHUTDOWN_DELAY_MS: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', AUTH_MODE: 'off', PORT: String(port), DYNAMODB_ENDPOINT: t.endpoint, DYNAMODB_TABLE_NAME: t.core.config.tableName, SHUTDOWN_DELAY_MS: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

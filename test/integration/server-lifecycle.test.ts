@@ -122,7 +122,7 @@ describe('production entry point (app/server.ts)', () => {
   it('logs JSON, serves, and exits 0 on SIGTERM', async () => {
     const port = await closedPort();
     const result = await run(
-      { PORT: String(port), DYNAMODB_ENDPOINT: t.endpoint, DYNAMODB_TABLE_NAME: t.core.config.tableName, LOG_LEVEL: 'info', NODE_ENV: 'production', SHUTDOWN_DELAY_MS: '0' },
+      { PORT: String(port), DYNAMODB_ENDPOINT: t.endpoint, DYNAMODB_TABLE_NAME: t.core.config.tableName, LOG_LEVEL: 'info', NODE_ENV: 'production', AUTH_MODE: 'off', SHUTDOWN_DELAY_MS: '0' },
       async (stdout) => {
         if (!stdout.includes('"listening"')) return false;
         await request(`http://127.0.0.1:${port}`).post('/picus/put').send({ secret: 'do-not-log' }).expect(201);

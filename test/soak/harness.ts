@@ -22,6 +22,8 @@ export interface SoakTarget {
   processes: Record<string, number>;
   /** The process whose growth decides the verdict. */
   judged: string;
+  /** Sent with every request (a bearer token when the target checks them). */
+  headers: Record<string, string>;
   /** How items are deleted: through the ALB's Lambda route, or (no ALB) straight in DynamoDB. */
   deleteItem(id: string): Promise<boolean>;
   stop(): Promise<void>;
@@ -104,10 +106,10 @@ const gql = (query: string, variables: Record<string, unknown> = {}): LoadReques
 const gqlOk = (status: number, body: string): boolean => status === 200 && !body.includes('"errors"');
 
 /** Seeds `count` items over HTTP; their ids are what get and itemsByIds read. */
-async function seed(url: string, count: number): Promise<string[]> {
+async function seed(url: string, count: number, headers: Record<string, string>): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i += 1) {
-    const res = await send(url, { method: 'POST', path: '/picus/put', body: json({ seed: i, pad: 'p'.repeat(200) }) });
+    const res = await send(url, { method: 'POST', path: '/picus/put', body: json({ seed: i, pad: 'p'.repeat(200) }), headers: { 'content-type': 'application/json', ...headers } });
     if (res.status !== 201) throw new Error(`seeding failed: ${res.status} ${res.body}`);
     ids.push((JSON.parse(res.body) as { id: string }).id);
   }
@@ -144,7 +146,7 @@ function operations(seeds: string[], created: string[]): Op[] {
 }
 
 export async function soak(target: SoakTarget, options: SoakOptions): Promise<SoakReport> {
-  const seeds = await seed(target.url, 100);
+  const seeds = await seed(target.url, 100, target.headers);
   const created: string[] = [];
   const ops = operations(seeds, created);
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
@@ -176,9 +178,10 @@ export async function soak(target: SoakTarget, options: SoakOptions): Promise<So
       const begun = Date.now();
       task = id
         ? target.deleteItem(id).then((ok) => record('delete', Date.now() - begun, ok, ok ? undefined : { status: 0, body: `delete ${id} failed` }))
-        : send(target.url, { method: 'GET', path: `/picus/get/${seeds[0]}` }, { agent }).then((r) => record('get', r.ms, r.status === 200, r));
+        : send(target.url, { method: 'GET', path: `/picus/get/${seeds[0]}`, headers: target.headers }, { agent }).then((r) => record('get', r.ms, r.status === 200, r));
     } else {
-      task = send(target.url, op.request()!, { agent, timeoutMs: 10_000 }).then((r) => {
+      const request = op.request()!;
+      task = send(target.url, { ...request, headers: { ...(request.body === undefined ? {} : { 'content-type': 'application/json' }), ...target.headers } }, { agent, timeoutMs: 10_000 }).then((r) => {
         const ok = op.ok(r.status, r.body);
         if (ok) op.after?.(r.body);
         record(op.name, r.ms, ok, r);
@@ -256,10 +259,10 @@ async function waitHealthy(url: string, child: ChildProcess, output: () => strin
 /** What `npm start` runs, in a child process of its own: embedded dynalite on disk, the service, the Lambda, the local ALB. */
 export async function startWholeSystem(): Promise<SoakTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'picus-soak-'));
-  const [albPort, servicePort] = [await freePort(), await freePort()];
+  const [albPort, servicePort, issuerPort] = [await freePort(), await freePort(), await freePort()];
   const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'local/start.ts')], {
     cwd: ROOT,
-    env: { ...BASE_ENV, PICUS_DATA_DIR: dataDir, ALB_PORT: String(albPort), PORT: String(servicePort), LOG_LEVEL: 'warn' },
+    env: { ...BASE_ENV, PICUS_DATA_DIR: dataDir, ALB_PORT: String(albPort), PORT: String(servicePort), ISSUER_PORT: String(issuerPort), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -268,13 +271,19 @@ export async function startWholeSystem(): Promise<SoakTarget> {
   const url = `http://127.0.0.1:${albPort}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitHealthy(url, child, () => output);
+  // npm start checks tokens (its own local issuer) and prints a ready one: use it, as a newcomer would.
+  for (let i = 0; i < 100 && !/export TOKEN=\S+/.test(output); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+  const token = /export TOKEN=(\S+)/.exec(output)?.[1];
+  if (!token) throw new Error(`npm start printed no token:\n${output}`);
+  const headers = { authorization: `Bearer ${token}` };
   const agent = new Agent({ keepAlive: true, maxSockets: 8 });
   return {
-    name: 'npm start (one process: embedded DynamoDB on disk, service, Lambda, local ALB)',
+    name: 'npm start (one process: embedded DynamoDB on disk, service, Lambda, local ALB, local issuer; tokens on)',
     url,
     processes: { 'npm start': child.pid! },
     judged: 'npm start',
-    deleteItem: async (id) => (await send(url, { method: 'DELETE', path: `/picus/${encodeURIComponent(id)}` }, { agent })).status === 200,
+    headers,
+    deleteItem: async (id) => (await send(url, { method: 'DELETE', path: `/picus/${encodeURIComponent(id)}`, headers }, { agent })).status === 200,
     stop: async () => {
       agent.destroy();
       child.kill('SIGTERM');
@@ -302,6 +311,7 @@ export async function startServiceAlone(): Promise<SoakTarget> {
     url: service.url,
     processes: { service: service.pid, dynalite: dynamo.pid },
     judged: 'service',
+    headers: {},
     deleteItem: async (id) => {
       await client.send(new DeleteItemCommand({ TableName: 'picus-soak', Key: { id: { S: id } } }));
       return true;

@@ -65,7 +65,11 @@ export function renderChart(report: SoakReport, boundMiB: number): string {
       { label: 'p99', values: samples.map((s) => s.p99) },
     ]),
     `<text x="70" y="630" font-size="11">0 s … ${tMax} s; grey: warm-up</text>`,
-    `<text x="70" y="650" font-size="12">${esc(verdict(report, boundMiB))}</text>`,
+    // The verdict in two lines: what passed or failed, then the figures.
+    ...verdict(report, boundMiB)
+      .replace(/^(\w+) [^:]+: /, '$1: ')
+      .split(/, (?=\d+ requests)/)
+      .map((line, i) => `<text x="70" y="${650 + i * 15}" font-size="12">${esc(line)}</text>`),
   ];
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="670" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n<text x="70" y="24" font-size="15" font-weight="bold">${esc(report.target)}</text>\n${body.join('\n')}\n</svg>\n`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="690" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n<text x="70" y="24" font-size="15" font-weight="bold">${esc(report.target)}</text>\n${body.join('\n')}\n</svg>\n`;
 }

@@ -39,7 +39,7 @@ export async function startServiceProcess(env: Record<string, string>, options: 
   const entry = options.build ? [join(ROOT, 'dist/app/server.js')] : ['--import', 'tsx', join(ROOT, 'app/server.ts')];
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
-    env: { ...BASE_ENV, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    env: { ...BASE_ENV, NODE_ENV: 'production', LOG_LEVEL: 'warn', AUTH_MODE: 'off', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // The service logs "listening" only at info; polling /health works at any log level.

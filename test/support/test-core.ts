@@ -4,6 +4,7 @@ import { createDocumentClient, destroyDocumentClient } from '../../app/core/aws/
 import { loadConfig } from '../../app/core/config';
 import { createCore, type Core } from '../../app/core/create-core';
 import { ensureItemTable } from '../../app/core/items/item-table';
+import type { Logger } from '../../app/core/logger';
 import { startEmbeddedDynamo } from '../../local/dynamo';
 
 export interface TestCore {
@@ -19,7 +20,7 @@ export interface TestCore {
  * TEST_DYNAMODB_ENDPOINT when set (DynamoDB Local in CI), else an embedded
  * dynalite started for this test file.
  */
-export async function startTestCore(env: Record<string, string> = {}): Promise<TestCore> {
+export async function startTestCore(env: Record<string, string> = {}, overrides: { logger?: Logger } = {}): Promise<TestCore> {
   const external = process.env.TEST_DYNAMODB_ENDPOINT || undefined;
   const embedded = external ? undefined : await startEmbeddedDynamo();
   const endpoint = external ?? embedded!.endpoint;
@@ -33,7 +34,7 @@ export async function startTestCore(env: Record<string, string> = {}): Promise<T
   const calls = countCalls(doc);
   await ensureItemTable(doc, config.tableName);
   calls.clear();
-  const core = createCore(config, { doc });
+  const core = createCore(config, { doc, logger: overrides.logger });
   return {
     core,
     endpoint,

@@ -32,7 +32,10 @@ export const BATCH_GET_MAX_KEYS = 100;
  * Only the attributes we model are read, so unrelated attributes on old items cost no bandwidth.
  * Exported for the benchmark floors, which must make exactly the calls this store makes.
  */
-export const PROJECTION = { ProjectionExpression: '#id, #data, #createdAt', ExpressionAttributeNames: { '#id': 'id', '#data': 'data', '#createdAt': 'createdAt' } };
+export const PROJECTION = {
+  ProjectionExpression: '#id, #data, #createdAt, #createdBy',
+  ExpressionAttributeNames: { '#id': 'id', '#data': 'data', '#createdAt': 'createdAt', '#createdBy': 'createdBy' },
+};
 
 /** A key nobody writes (uuids only), read to prove the table answers. */
 const READINESS_PROBE_KEY = 'picus-readiness-probe';
@@ -158,6 +161,7 @@ function toItem(record: Record<string, unknown>): Item {
   // DynamoDB maps come back in no fixed order; callers always see one.
   const item: Item = { id: String(record.id), data: canonicalJson(record.data ?? null) };
   if (typeof record.createdAt === 'string') item.createdAt = record.createdAt;
+  if (typeof record.createdBy === 'string') item.createdBy = record.createdBy;
   return item;
 }
 

@@ -33,7 +33,8 @@ export interface Page {
 }
 
 export interface ItemService {
-  create(data: unknown): Promise<Item>;
+  /** `by`: who creates it (the token's `sub`), stored as `createdBy`. */
+  create(data: unknown, options?: { by?: string }): Promise<Item>;
   get(id: string): Promise<Item>;
   /** Up to 1000 ids; results in the order of `ids`, null for missing. */
   getMany(ids: readonly string[]): Promise<(Item | null)[]>;
@@ -58,10 +59,11 @@ export function createItemService(deps: { store: ItemStore; now?: () => Date; sc
   const now = deps.now ?? (() => new Date());
 
   return {
-    async create(data) {
+    async create(data, options = {}) {
       assertValidData(data);
       // Returned in the order every later read will show (see canonicalJson).
       const item: Item = { id: randomUUID(), data: canonicalJson(data), createdAt: now().toISOString() };
+      if (options.by !== undefined) item.createdBy = options.by;
       await store.put(item);
       return item;
     },

@@ -13,6 +13,8 @@ export interface Item {
   id: string;
   data: unknown;
   createdAt?: string;
+  /** The `sub` of the access token that created it; absent for items written without authentication. */
+  createdBy?: string;
 }
 
 /** DynamoDB's limits: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html */

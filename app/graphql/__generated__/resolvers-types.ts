@@ -28,6 +28,8 @@ export type Item = {
   __typename?: 'Item';
   /** When the item was created; null for items written by the original service. */
   createdAt: Maybe<Scalars['DateTime']['output']>;
+  /** Who created it: the `sub` of the access token; null for items written without authentication. */
+  createdBy: Maybe<Scalars['String']['output']>;
   data: Scalars['JSONObject']['output'];
   id: Scalars['ID']['output'];
 };
@@ -203,6 +205,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type ItemResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Item'] = ResolversParentTypes['Item']> = {
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   data?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };

@@ -9,6 +9,8 @@ locals {
   https_enabled = var.enable_https
   # Rules hang off the listener clients use: HTTPS when there is a certificate, else HTTP.
   front_listener_arn = local.https_enabled ? aws_lb_listener.https[0].arn : aws_lb_listener.http.arn
+  # jwt-validation exists on HTTPS listeners only; both are plan-time bools.
+  jwt_enabled = local.https_enabled && var.enable_jwt_validation
 }
 
 ################################################################################
@@ -166,8 +168,34 @@ resource "aws_lb_listener_rule" "this" {
   listener_arn = local.front_listener_arn
   priority     = each.value.priority
 
+  # A bad token never reaches a target: the rule checks it first, with the one scope the route needs (one
+  # required value, so "all of" and "any of" readings of space-separated-values agree).
+  # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-verify-jwt.html
+  dynamic "action" {
+    for_each = local.jwt_enabled && each.value.jwt_validation != null ? [each.value.jwt_validation] : []
+    content {
+      type  = "jwt-validation"
+      order = 1
+
+      jwt_validation {
+        issuer        = var.jwt_issuer
+        jwks_endpoint = var.jwt_jwks_endpoint
+
+        dynamic "additional_claim" {
+          for_each = action.value.scope == null ? [] : [action.value.scope]
+          content {
+            format = "space-separated-values"
+            name   = "scope"
+            values = [additional_claim.value]
+          }
+        }
+      }
+    }
+  }
+
   action {
     type             = "forward"
+    order            = 2
     target_group_arn = local.target_group_arns[each.value.target]
   }
 

@@ -41,6 +41,35 @@ variable "certificate_arn" {
   }
 }
 
+variable "enable_jwt_validation" {
+  description = "Check bearer tokens at the edge: the HTTPS listener's rules run jwt-validation (scope per rule, from listener-rules.json) before forwarding. Ignored without HTTPS, where the ALB cannot; the targets verify in any case"
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "jwt_issuer" {
+  description = "iss of accepted tokens, for jwt-validation"
+  type        = string
+  default     = null
+
+  validation {
+    condition     = !var.enable_jwt_validation || var.jwt_issuer != null
+    error_message = "jwt_issuer is required when enable_jwt_validation is true."
+  }
+}
+
+variable "jwt_jwks_endpoint" {
+  description = "The issuer's JWKS (public, HTTPS, at most 10 keys and 150 KB), for jwt-validation"
+  type        = string
+  default     = null
+
+  validation {
+    condition     = !var.enable_jwt_validation || var.jwt_jwks_endpoint != null
+    error_message = "jwt_jwks_endpoint is required when enable_jwt_validation is true."
+  }
+}
+
 variable "target_port" {
   description = "Port the service containers listen on"
   type        = number

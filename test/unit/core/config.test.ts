@@ -26,6 +26,9 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       CORS_ORIGINS: 'https://a.example.com, https://b.example.com:8443',
       MAX_BODY_BYTES: '2048',
+      AUTH_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc',
+      AUTH_CLIENT_IDS: 'machine, frontend',
+      AUTH_JWKS_COOLDOWN_MS: '1000',
     });
     expect(config).toMatchObject({
       port: 9000,
@@ -37,11 +40,28 @@ describe('loadConfig', () => {
       corsOrigins: ['https://a.example.com', 'https://b.example.com:8443'],
       maxBodyBytes: 2048,
       shutdownDelayMs: 5000,
+      auth: { mode: 'jwt', issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc', jwksUrl: undefined, audience: [], clientIds: ['machine', 'frontend'], jwksCooldownMs: 1000, clockToleranceSeconds: 30 },
     });
   });
 
+  it('refuses to start in production with neither a token issuer nor an explicit AUTH_MODE=off', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('AUTH_ISSUER is required (or set AUTH_MODE=off to serve the API without authentication)');
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'off' }).auth).toEqual({ mode: 'off', explicit: true });
+    expect(loadConfig({}).auth).toEqual({ mode: 'off', explicit: false });
+    expect(() => loadConfig({ AUTH_MODE: 'jwt' })).toThrow('AUTH_ISSUER is required');
+  });
+
+  it.each([
+    [{ AUTH_ISSUER: 'https://issuer.example' }, 'AUTH_AUDIENCE or AUTH_CLIENT_IDS is required with AUTH_ISSUER'],
+    [{ AUTH_ISSUER: 'issuer.example', AUTH_AUDIENCE: 'picus' }, 'AUTH_ISSUER must be an http(s) URL'],
+    [{ AUTH_ISSUER: 'https://issuer.example', AUTH_AUDIENCE: 'picus', AUTH_JWKS_URL: 'jwks' }, 'AUTH_JWKS_URL must be an http(s) URL'],
+    [{ AUTH_MODE: 'maybe' }, 'AUTH_MODE must be one of jwt, off'],
+  ])('names the bad authentication setting %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
   it('allows no browser origin by default in production, loopback ones in development', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).corsOrigins).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'off' }).corsOrigins).toEqual([]);
     const dev = loadConfig({}).corsOrigins;
     const allows = (origin: string) => dev.some((o) => (o instanceof RegExp ? o.test(origin) : o === origin));
     expect(allows('http://localhost:3000')).toBe(true);

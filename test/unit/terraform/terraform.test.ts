@@ -25,7 +25,7 @@ const actionsOf = (m: Module, doc: string): string[] => statements(m, doc).flatM
 describe('Terraform module structure', () => {
   it('has the expected modules', () => {
     expect([...modules.keys()].sort()).toEqual(
-      ['alb', 'dns-certificate', 'dynamodb-table', 'ecr-repository', 'ecs-service', 'github-oidc', 'lambda-canary', 'lambda-function', 'network', 'observability'].sort(),
+      ['alb', 'auth', 'dns-certificate', 'dynamodb-table', 'ecr-repository', 'ecs-service', 'github-oidc', 'lambda-canary', 'lambda-function', 'network', 'observability'].sort(),
     );
   });
 
@@ -127,7 +127,7 @@ describe('Terraform invariants', () => {
     expect(rule.action[0].target_group_arn).toBe('${local.target_group_arns[each.value.target]}');
     expect(alb.resource.aws_lb_target_group!.lambda!.target_type).toBe('lambda');
     const router = createRouter(loadListenerRules());
-    expect(router.route('DELETE', '/picus/abc')).toEqual({ target: 'lambda', rule: 'picus_delete' });
+    expect(router.route('DELETE', '/picus/abc')).toMatchObject({ target: 'lambda', rule: 'picus_delete' });
     expect(router.route('DELETE', '/picus/get/abc').target).toBe('lambda');
   });
 
@@ -379,8 +379,10 @@ describe('Terraform on its first apply and its hundredth', () => {
 });
 
 describe('Terraform: browsers on other origins', () => {
-  it('gives the service and the Lambda the same CORS origins', () => {
-    expect(root.locals.shared_environment).toBe('${var.cors_origins == null ? {} : { CORS_ORIGINS = var.cors_origins }}');
+  it('gives the service and the Lambda the same CORS origins and token issuer', () => {
+    expect(root.locals.shared_environment).toContain('CORS_ORIGINS = var.cors_origins');
+    expect(root.locals.shared_environment).toContain('AUTH_ISSUER = local.jwt_issuer, AUTH_JWKS_URL = local.jwt_jwks');
+    expect(root.locals.shared_environment).toContain('local.auth_accept');
     expect(root.module.ecs_service!.environment_variables).toBe('${local.shared_environment}');
     expect(root.module.lambda_function!.environment_variables).toBe('${local.shared_environment}');
     expect(mod('lambda-function').resource.aws_lambda_function!.this!.environment[0].variables).toContain('var.environment_variables');
@@ -392,6 +394,42 @@ describe('Terraform: browsers on other origins', () => {
     expect(block.response_code).toBe(429);
     expect(Object.fromEntries(block.response_header.map((h: any) => [h.name, h.value]))).toEqual({ 'Retry-After': '300', 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Retry-After' });
     expect(acl.custom_response_body[0]).toMatchObject({ key: block.custom_response_body_key, content_type: 'APPLICATION_JSON' });
+  });
+});
+
+describe('Terraform: identity and scopes', () => {
+  it('creates a Cognito pool with the resource server picus and its three scopes, unless an external issuer is given', () => {
+    expect(root.module.auth!.count).toBe('${local.cognito ? 1 : 0}');
+    expect(root.locals.cognito).toBe('${var.jwt_issuer == null}');
+    const auth = mod('auth');
+    expect(auth.resource.aws_cognito_resource_server!.this!.identifier).toBe('picus');
+    expect(Object.keys(auth.locals.scopes).sort()).toEqual(['delete', 'read', 'write']);
+    expect(root.variable.jwt_jwks_url!.validation[0].condition).toBe('${var.jwt_issuer == null || var.jwt_jwks_url != null}');
+    expect(root.variable.jwt_audience!.validation[0].condition).toBe('${var.jwt_issuer == null || length(var.jwt_audience) > 0}');
+  });
+
+  it('has a machine client with a secret for client credentials and a public frontend client for PKCE', () => {
+    const clients = mod('auth').resource.aws_cognito_user_pool_client!;
+    expect(clients.machine).toMatchObject({ generate_secret: true, allowed_oauth_flows: ['client_credentials'], allowed_oauth_flows_user_pool_client: true });
+    expect(clients.frontend).toMatchObject({ generate_secret: false, allowed_oauth_flows: ['code'], callback_urls: '${var.callback_urls}' });
+    expect(mod('auth').output.machine_client_secret!.sensitive).toBe(true);
+    expect(root.output.auth_machine_client_secret!.sensitive).toBe(true);
+    // Cognito access tokens carry client_id, not aud: the targets check it against the pool's clients.
+    expect(root.locals.auth_accept).toContain('AUTH_CLIENT_IDS = join(",", module.auth[0].client_ids)');
+  });
+
+  it('runs jwt-validation with the rule\'s one scope before forwarding, on HTTPS listener rules that name one', () => {
+    const alb = mod('alb');
+    expect(alb.locals.jwt_enabled).toBe('${local.https_enabled && var.enable_jwt_validation}');
+    const rule = alb.resource.aws_lb_listener_rule!.this!;
+    const jwt = rule.dynamic.action[0];
+    expect(jwt.for_each).toBe('${local.jwt_enabled && each.value.jwt_validation != null ? [each.value.jwt_validation] : []}');
+    expect(jwt.content[0]).toMatchObject({ type: 'jwt-validation', order: 1 });
+    const validation = jwt.content[0].jwt_validation[0];
+    expect(validation).toMatchObject({ issuer: '${var.jwt_issuer}', jwks_endpoint: '${var.jwt_jwks_endpoint}' });
+    expect(validation.dynamic.additional_claim[0].content[0]).toEqual({ format: 'space-separated-values', name: 'scope', values: ['${additional_claim.value}'] });
+    expect(rule.action[0]).toMatchObject({ type: 'forward', order: 2 });
+    expect(root.module.alb).toMatchObject({ enable_jwt_validation: true, jwt_issuer: '${local.jwt_issuer}', jwt_jwks_endpoint: '${local.jwt_jwks}' });
   });
 });
 

@@ -1,0 +1,131 @@
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { AuthUnavailableError, UnauthenticatedError } from '../errors';
+
+/** Who made a request, from a verified access token. */
+export interface Principal {
+  /** The token's `sub`: a user, or the client itself for client credentials. */
+  readonly sub: string;
+  readonly clientId: string | undefined;
+  readonly scopes: ReadonlySet<string>;
+}
+
+/** The scopes of the API (Cognito resource server `picus`): one per kind of operation. */
+export const SCOPES = { read: 'picus/read', write: 'picus/write', delete: 'picus/delete' } as const;
+export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
+
+export interface TokenVerifierOptions {
+  issuer: string;
+  /** Unset: read `jwks_uri` from the issuer's discovery document on first use. */
+  jwksUrl?: string;
+  audience: readonly string[];
+  clientIds: readonly string[];
+  jwksCooldownMs: number;
+  clockToleranceSeconds: number;
+  /** Verified tokens kept until their `exp`, so a busy client pays one signature check per token. */
+  cacheSize?: number;
+  /** Budget for one fetch of the discovery document or the keys. */
+  fetchTimeoutMs?: number;
+  now?: () => number;
+}
+
+export interface TokenVerifier {
+  /** Resolves with the principal, or rejects with UnauthenticatedError (401) or AuthUnavailableError (503). */
+  verify(token: string): Promise<Principal>;
+}
+
+/**
+ * Verifies OAuth 2.0 bearer access tokens (RFC 6750) that are JWTs: RS256 only, whatever the header names (no
+ * `none`, no HS256 keyed with the public key: RFC 8725 3.1), signature against the issuer's JWKS (cached; fetched
+ * again on an unknown `kid`, at most once per cooldown, so key rotation needs no restart), `iss` exact, `exp` and
+ * `nbf` with a small tolerance, and the audience the issuer uses: `aud` (RFC 9068), or Amazon Cognito access
+ * tokens' `client_id` against an allow-list with `token_use: access`.
+ *
+ * @example
+ * const verifier = createTokenVerifier({ issuer, audience: ['picus'], clientIds: [], jwksCooldownMs: 30_000, clockToleranceSeconds: 30 });
+ * const principal = await verifier.verify(token);
+ */
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const now = options.now ?? Date.now;
+  const timeoutDuration = options.fetchTimeoutMs ?? 2000;
+  const cacheSize = options.cacheSize ?? 10_000;
+  const cache = new Map<string, { principal: Principal; expiresAt: number }>();
+  let keys: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
+
+  const keySet = (): Promise<ReturnType<typeof createRemoteJWKSet>> => {
+    keys ??= (async () => {
+      const url = options.jwksUrl ?? (await discoverJwksUrl(options.issuer, timeoutDuration));
+      // Keys are reused for 10 minutes between fetches; an issuer down longer than that makes verification fail
+      // closed (503), never open.
+      return createRemoteJWKSet(new URL(url), { cooldownDuration: options.jwksCooldownMs, cacheMaxAge: 600_000, timeoutDuration });
+    })();
+    // A failed discovery is not remembered: the next request tries again.
+    keys.catch(() => (keys = undefined));
+    return keys;
+  };
+
+  const check = async (token: string): Promise<{ principal: Principal; expiresAt: number }> => {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, await keySet(), {
+        issuer: options.issuer,
+        algorithms: ['RS256'],
+        clockTolerance: options.clockToleranceSeconds,
+        requiredClaims: ['exp', 'sub'],
+        ...(options.audience.length > 0 ? { audience: [...options.audience] } : {}),
+        currentDate: new Date(now()),
+      }));
+    } catch (error) {
+      throw unavailable(error) ? new AuthUnavailableError(undefined, { cause: error }) : new UnauthenticatedError(true, undefined, { cause: error });
+    }
+    const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
+    if (options.clientIds.length > 0) {
+      if (clientId === undefined || !options.clientIds.includes(clientId)) throw new UnauthenticatedError(true, 'The access token was issued to another client');
+      if (payload.token_use !== undefined && payload.token_use !== 'access') throw new UnauthenticatedError(true, 'An access token is required, not an ID token');
+    }
+    const scopes = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
+    return { principal: { sub: String(payload.sub), clientId, scopes }, expiresAt: payload.exp! * 1000 };
+  };
+
+  return {
+    async verify(token) {
+      const hit = cache.get(token);
+      if (hit) {
+        cache.delete(token);
+        if (hit.expiresAt > now()) {
+          cache.set(token, hit); // most recently used last
+          return hit.principal;
+        }
+      }
+      const verified = await check(token);
+      cache.set(token, verified);
+      if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
+      return verified.principal;
+    },
+  };
+}
+
+/** Keys that could not be had (network, timeout, a broken answer), as opposed to a token that does not verify. */
+function unavailable(error: unknown): boolean {
+  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) return true;
+  if (error instanceof joseErrors.JOSEError) return false;
+  // By name: fetch's TypeError comes from another realm under test runners, and instanceof fails across realms.
+  const name = (error as { name?: string } | undefined)?.name;
+  return name === 'TypeError' || name === 'AbortError' || name === 'TimeoutError' || error instanceof AuthUnavailableError;
+}
+
+async function discoverJwksUrl(issuer: string, timeoutMs: number): Promise<string> {
+  const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const doc = (await res.json()) as { jwks_uri?: unknown };
+    if (!res.ok || typeof doc.jwks_uri !== 'string') throw new Error(`no jwks_uri in ${url} (HTTP ${res.status})`);
+    return doc.jwks_uri;
+  } catch (error) {
+    throw new AuthUnavailableError(undefined, { cause: error });
+  }
+}
+
+/** A verifier from the configuration, or undefined when authentication is off. */
+export function tokenVerifierFor(auth: { mode: 'off' } | ({ mode: 'jwt' } & Omit<TokenVerifierOptions, 'cacheSize' | 'fetchTimeoutMs' | 'now'>)): TokenVerifier | undefined {
+  return auth.mode === 'jwt' ? createTokenVerifier(auth) : undefined;
+}

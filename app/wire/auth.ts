@@ -1,0 +1,28 @@
+/**
+ * Bearer tokens on the wire (RFC 6750), shared by the service and the Lambda: reading the Authorization header
+ * and the WWW-Authenticate challenges. Only the header carries a token: never the query string or the body,
+ * which end up in logs and caches (RFC 6750 5.3).
+ */
+export type BearerCredentials = { kind: 'absent' } | { kind: 'malformed' } | { kind: 'token'; token: string };
+
+/** token68 (RFC 7235 2.1) after the case-insensitive scheme; a JWT is three base64url parts. */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+
+export function bearerCredentials(authorization: string | string[] | undefined): BearerCredentials {
+  if (authorization === undefined) return { kind: 'absent' };
+  const value = Array.isArray(authorization) ? (authorization.length === 1 ? authorization[0]! : '') : authorization;
+  const match = BEARER.exec(value.trim());
+  return match ? { kind: 'token', token: match[1]! } : { kind: 'malformed' };
+}
+
+export const REALM = 'picus';
+
+/** 401: no `error` when no credentials were sent (RFC 6750 3.1), else error="invalid_token". */
+export function unauthenticatedChallenge(presented: boolean): string {
+  return presented ? `Bearer realm="${REALM}", error="invalid_token"` : `Bearer realm="${REALM}"`;
+}
+
+/** 403 for a valid token without the scope the operation needs. */
+export function insufficientScopeChallenge(scope: string): string {
+  return `Bearer error="insufficient_scope", scope="${scope}"`;
+}

@@ -1,0 +1,102 @@
+data "aws_region" "current" {}
+
+locals {
+  scopes = {
+    read   = "Read items: GET /picus/list, GET /picus/get/{key}, GraphQL queries"
+    write  = "Create items: POST /picus/put, GraphQL createItem"
+    delete = "Delete items: DELETE /picus/{key}"
+  }
+  scope_names = [for scope in keys(local.scopes) : "${aws_cognito_resource_server.this.identifier}/${scope}"]
+}
+
+################################################################################
+# User pool, the resource server "picus" and its three scopes
+# https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-define-resource-servers.html
+################################################################################
+
+resource "aws_cognito_user_pool" "this" {
+  name                = var.name
+  deletion_protection = var.deletion_protection ? "ACTIVE" : "INACTIVE"
+
+  # People are invited by an administrator; nobody signs up on their own.
+  admin_create_user_config {
+    allow_admin_create_user_only = true
+  }
+
+  password_policy {
+    minimum_length    = 14
+    require_lowercase = true
+    require_uppercase = true
+    require_numbers   = true
+    require_symbols   = false
+  }
+
+  mfa_configuration = "OPTIONAL"
+  software_token_mfa_configuration {
+    enabled = true
+  }
+
+  tags = var.tags
+}
+
+resource "aws_cognito_resource_server" "this" {
+  identifier   = "picus"
+  name         = "${var.name}-api"
+  user_pool_id = aws_cognito_user_pool.this.id
+
+  dynamic "scope" {
+    for_each = local.scopes
+    content {
+      scope_name        = scope.key
+      scope_description = scope.value
+    }
+  }
+}
+
+# The hosted domain serves the token endpoint (client credentials) and managed login (frontends).
+resource "aws_cognito_user_pool_domain" "this" {
+  domain       = var.domain_prefix
+  user_pool_id = aws_cognito_user_pool.this.id
+}
+
+################################################################################
+# App clients: machines (client credentials, with a secret) and frontend tools (authorization code with PKCE,
+# public, no secret)
+# https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html
+################################################################################
+
+resource "aws_cognito_user_pool_client" "machine" {
+  name                                 = "${var.name}-machine"
+  user_pool_id                         = aws_cognito_user_pool.this.id
+  generate_secret                      = true
+  allowed_oauth_flows_user_pool_client = true
+  allowed_oauth_flows                  = ["client_credentials"]
+  allowed_oauth_scopes                 = local.scope_names
+  access_token_validity                = 60
+  token_validity_units {
+    access_token = "minutes"
+  }
+  enable_token_revocation       = true
+  prevent_user_existence_errors = "ENABLED"
+}
+
+resource "aws_cognito_user_pool_client" "frontend" {
+  name                                 = "${var.name}-frontend"
+  user_pool_id                         = aws_cognito_user_pool.this.id
+  generate_secret                      = false
+  allowed_oauth_flows_user_pool_client = true
+  allowed_oauth_flows                  = ["code"]
+  allowed_oauth_scopes                 = concat(["openid", "email"], local.scope_names)
+  callback_urls                        = var.callback_urls
+  logout_urls                          = var.logout_urls
+  supported_identity_providers         = ["COGNITO"]
+  explicit_auth_flows                  = ["ALLOW_REFRESH_TOKEN_AUTH"]
+  access_token_validity                = 60
+  refresh_token_validity               = 12
+  token_validity_units {
+    access_token  = "minutes"
+    refresh_token = "hours"
+  }
+  enable_token_revocation       = true
+  prevent_user_existence_errors = "ENABLED"
+}

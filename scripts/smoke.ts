@@ -5,16 +5,19 @@
  * leaves nothing behind. Exits non-zero on the first wrong status.
  *
  *   npx tsx scripts/smoke.ts https://app.example.com
- *   npx tsx scripts/smoke.ts http://localhost:8080     # against npm start
+ *   npx tsx scripts/smoke.ts http://localhost:8080     # against npm start (PICUS_TOKEN=$TOKEN, the token it printed)
+ * PICUS_TOKEN, when set, is sent as the bearer token.
  */
 
-export async function smoke(baseUrl: string, log: (line: string) => void = () => undefined): Promise<void> {
+export async function smoke(baseUrl: string, log: (line: string) => void = () => undefined, token: string | undefined = process.env.PICUS_TOKEN): Promise<void> {
+  // With tokens on, every call but /health carries one (picus/read, picus/write and picus/delete).
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const base = baseUrl.replace(/\/$/, '');
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field below
   const call = async (method: string, path: string, expected: number, body?: unknown): Promise<any> => {
     const res = await fetch(base + path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
     });
@@ -40,7 +43,7 @@ export async function smoke(baseUrl: string, log: (line: string) => void = () =>
     await call('GET', `/picus/get/${encodeURIComponent(id)}`, 404);
     await call('DELETE', `/picus/${encodeURIComponent(id)}`, 404);
   } finally {
-    if (!deleted) await fetch(`${base}/picus/${encodeURIComponent(id)}`, { method: 'DELETE' }).catch(() => undefined);
+    if (!deleted) await fetch(`${base}/picus/${encodeURIComponent(id)}`, { method: 'DELETE', headers: auth }).catch(() => undefined);
   }
 }
 

@@ -179,6 +179,8 @@ module "github_oidc" {
   name                        = local.name
   repository                  = var.github_repository
   create_provider             = var.create_github_oidc_provider
+  grant_smoke_secrets         = local.cognito
+  smoke_secret_arns           = local.cognito ? [module.auth[0].machine_secret_arn] : []
   state_bucket                = var.terraform_state_bucket
   state_key                   = var.terraform_state_key
   ecr_repository_arn          = module.ecr_repository.repository_arn

@@ -133,3 +133,8 @@ output "auth_frontend_client_id" {
   description = "Client id of the frontend client (public, PKCE); null with an external issuer"
   value       = try(module.auth[0].frontend_client_id, null)
 }
+
+output "auth_machine_secret_arn" {
+  description = "Secret with the machine client's credentials, read by the deploy workflows' smoke tests (GitHub variable SMOKE_CLIENT_SECRET_ARN); null with an external issuer"
+  value       = try(module.auth[0].machine_secret_arn, null)
+}

@@ -7,6 +7,7 @@
  *   npx tsx test/bench/lambda-cold-start.ts
  */
 import { spawn } from 'node:child_process';
+import { LOCAL_AUDIENCE, LOCAL_CLIENT, startLocalIssuer } from '../../local/issuer';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,9 +39,14 @@ async function builtBundle(outdir: string): Promise<{ handler: string; bytes: nu
   return bundleLambda(outdir);
 }
 
-export async function measureLambdaColdStart(runs = RUNS): Promise<ColdStartResult> {
+/**
+ * With `auth`, a local issuer runs here and each cold process verifies a token first: its JWKS is fetched from the
+ * issuer on that first request, inside the measured time.
+ */
+export async function measureLambdaColdStart(runs = RUNS, options: { auth?: boolean } = {}): Promise<ColdStartResult> {
   const outdir = mkdtempSync(join(tmpdir(), 'picus-cold-'));
   const db = await startEmbeddedDynamo();
+  const issuer = options.auth ? await startLocalIssuer() : undefined;
   try {
     const bundle = await builtBundle(outdir);
     const config = loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: db.endpoint, DYNAMODB_TABLE_NAME: 'picus-bench' });
@@ -49,9 +55,12 @@ export async function measureLambdaColdStart(runs = RUNS): Promise<ColdStartResu
     const times: number[] = [];
     for (let i = 0; i < runs; i += 1) {
       const { id } = await core.itemService.create({ run: i });
-      const event = JSON.stringify(eventFor('alb', `/picus/${id}`));
+      const albEvent = eventFor('alb', `/picus/${id}`);
+      if (issuer) albEvent.headers = { ...albEvent.headers, authorization: `Bearer ${await issuer.tokenFor(LOCAL_CLIENT)}` };
+      const event = JSON.stringify(albEvent);
       const script = `require(${JSON.stringify(bundle.handler)}).handler(${event}, {}).then((r) => process.stdout.write('STATUS ' + r.statusCode + '\\n'))`;
-      times.push(await timeToResponse(script, { DYNAMODB_ENDPOINT: db.endpoint, DYNAMODB_TABLE_NAME: config.tableName }));
+      const authEnv: Record<string, string> = issuer ? { AUTH_ISSUER: issuer.url, AUTH_JWKS_URL: issuer.jwksUrl, AUTH_AUDIENCE: LOCAL_AUDIENCE } : {};
+      times.push(await timeToResponse(script, { DYNAMODB_ENDPOINT: db.endpoint, DYNAMODB_TABLE_NAME: config.tableName, ...authEnv }));
     }
     core.close();
     times.sort((a, b) => a - b);
@@ -64,6 +73,7 @@ export async function measureLambdaColdStart(runs = RUNS): Promise<ColdStartResu
       zipBytes: bundle.zipBytes,
     };
   } finally {
+    await issuer?.close();
     await db.close();
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -86,7 +96,7 @@ function timeToResponse(script: string, env: Record<string, string>): Promise<nu
 }
 
 if (require.main === module) {
-  measureLambdaColdStart().then(
+  measureLambdaColdStart(RUNS, { auth: process.env.COLD_START_AUTH === '1' }).then(
     (r) => {
       process.stdout.write(
         `Lambda cold start (spawn to first DELETE response, ${r.runs} runs): median ${r.medianMs.toFixed(0)} ms (min ${r.minMs.toFixed(0)}, max ${r.maxMs.toFixed(0)}); ` +

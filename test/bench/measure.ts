@@ -30,8 +30,8 @@ export function rssBytes(pid: number): number {
 export interface Target {
   url: string;
   method: 'GET' | 'POST' | 'DELETE';
-  /** Called for each request: its path and body. */
-  next(): { path: string; body?: string };
+  /** Called for each request: its path, body and extra headers (a bearer token). */
+  next(): { path: string; body?: string; headers?: Record<string, string> };
 }
 
 export interface LoadResult {
@@ -62,7 +62,10 @@ export async function saturate(target: Target, options: { connections: number; s
     requests: [
       {
         method: target.method,
-        setupRequest: (req) => ({ ...req, ...target.next() }),
+        setupRequest: (req) => {
+          const { headers, ...rest } = target.next();
+          return { ...req, ...rest, headers: { ...req.headers, 'content-type': 'application/json', ...headers } };
+        },
       },
     ],
   });
@@ -85,9 +88,9 @@ export async function pace(target: Target, options: { rate: number; count: numbe
   const started = process.hrtime.bigint();
   const one = (): Promise<void> =>
     new Promise((resolve) => {
-      const { path, body } = target.next();
+      const { path, body, headers } = target.next();
       const sent = process.hrtime.bigint();
-      const req = request(target.url + path, { method: target.method, agent, headers: { 'content-type': 'application/json' } }, (res) => {
+      const req = request(target.url + path, { method: target.method, agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
         res.on('data', () => undefined);
         res.on('end', () => {
           if ((res.statusCode ?? 0) >= 300) failures += 1;

@@ -8,7 +8,7 @@ const calls = (counts: Record<string, number>): string =>
 
 /** The benchmark's results as the Markdown the README shows. */
 export function formatReport(report: BenchReport): string {
-  const { machine, settings, list, coldStart, batching } = report;
+  const { machine, settings, list, coldStart, coldStartWithAuth, batching } = report;
   const lines = [
     `Measured ${report.date.slice(0, 10)} on ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, ${machine.dynamodb}; ` +
       `median of ${settings.rounds} rounds, ${settings.connections} connections, ${settings.secondsPerRun} s per run (DELETE: ${settings.deletesPerRun} requests per run)` +
@@ -36,7 +36,10 @@ export function formatReport(report: BenchReport): string {
     ...(coldStart
       ? [
           `Lambda cold start (new process to first DELETE response, ${coldStart.runs} runs): median ${fixed(coldStart.medianMs)} ms (min ${fixed(coldStart.minMs)}, max ${fixed(coldStart.maxMs)}); ` +
-            `bundle ${fixed(coldStart.bundleBytes / 1024)} KiB, zip ${fixed(coldStart.zipBytes / 1024)} KiB.`,
+            `bundle ${fixed(coldStart.bundleBytes / 1024)} KiB, zip ${fixed(coldStart.zipBytes / 1024)} KiB.` +
+            (coldStartWithAuth
+              ? ` With a token to verify (the JWKS fetched from a local issuer on that first request): median ${fixed(coldStartWithAuth.medianMs)} ms (min ${fixed(coldStartWithAuth.minMs)}, max ${fixed(coldStartWithAuth.maxMs)}).`
+              : ''),
           '',
         ]
       : []),

@@ -28,6 +28,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, destroyDocumentClient } from '../../app/core/aws/dynamodb';
 import { loadConfig } from '../../app/core/config';
 import { ensureItemTable } from '../../app/core/items/item-table';
+import { LOCAL_AUDIENCE, LOCAL_CLIENT, startLocalIssuer } from '../../local/issuer';
 import { measureLambdaColdStart, type ColdStartResult } from './lambda-cold-start';
 import { cpuNs, median, pace, rssBytes, saturate, type Target } from './measure';
 import { formatReport } from './report';
@@ -103,6 +104,7 @@ export interface BenchReport {
   batching?: Record<string, Record<string, number>>;
   list?: ListResult;
   coldStart?: ColdStartResult;
+  coldStartWithAuth?: ColdStartResult;
   targets: { name: string; value: number; limit: number; met: boolean }[];
   failedRequests: number;
   durationSeconds: number;
@@ -317,11 +319,23 @@ async function runList(floor: Proc, largeService: Proc, log: (message: string) =
   };
 }
 
-function evaluate(scenarios: ScenarioResult[], list?: ListResult, batching?: Record<string, Record<string, number>>): BenchReport['targets'] {
+function evaluate(scenarios: ScenarioResult[], list?: ListResult, batching?: Record<string, Record<string, number>>, coldStartWithAuth?: ColdStartResult): BenchReport['targets'] {
   const targets: BenchReport['targets'] = [];
-  const restGet = scenarios.find((s) => s.name.startsWith('REST GET /picus/get'));
+  const restGet = scenarios.find((s) => s.name === 'REST GET /picus/get/{id}');
   const gqlItem = scenarios.find((s) => s.name === 'GraphQL item');
   if (restGet) targets.push({ name: 'REST GET CPU per request ≤ 1.25 × floor', value: restGet.cpuRatio, limit: 1.25, met: restGet.cpuRatio <= 1.25 });
+  // Auth's own cost: the same route with tokens on over it off, each measured against its floor in the same rounds.
+  const withToken = scenarios.find((s) => s.name === 'REST GET /picus/get/{id}, with a token (reused)');
+  if (restGet && withToken) {
+    const ratio = round(withToken.cpuRatio / restGet.cpuRatio, 3);
+    targets.push({ name: 'REST GET with a reused token ≤ 1.05 × REST GET (auth ≤ 5 % CPU)', value: ratio, limit: 1.05, met: ratio <= 1.05 });
+  }
+  const gqlToken = scenarios.find((s) => s.name === 'GraphQL item, with a token (reused)');
+  if (gqlItem && gqlToken) {
+    const ratio = round(gqlToken.cpuRatio / gqlItem.cpuRatio, 3);
+    targets.push({ name: 'GraphQL item with a reused token ≤ 1.05 × GraphQL item', value: ratio, limit: 1.05, met: ratio <= 1.05 });
+  }
+  if (coldStartWithAuth) targets.push({ name: 'Lambda cold start with a token (JWKS fetch included) ≤ 300 ms median', value: coldStartWithAuth.medianMs, limit: 300, met: coldStartWithAuth.medianMs <= 300 });
   if (restGet && gqlItem) {
     const ratio = gqlItem.ours.cpuUsPerRequest / restGet.ours.cpuUsPerRequest;
     targets.push({ name: 'GraphQL item CPU per request ≤ 2 × REST GET', value: ratio, limit: 2, met: ratio <= 2 });
@@ -370,6 +384,15 @@ async function main(): Promise<void> {
     const floor = track(await startFloor({ ...env, DYNAMODB_ENDPOINT: dynamo.endpoints.floor }, profileDir));
     const expressFloor = track(await startFloor(env, undefined, 'express-floor'));
     const service = track(await startService(env, profileDir));
+    // The same service with tokens on, against a local issuer in this process (its keys are fetched once).
+    const issuer = chosen('token') || chosen('cold start') ? await startLocalIssuer() : undefined;
+    const authService = issuer ? track(await startService({ ...env, AUTH_MODE: 'jwt', AUTH_ISSUER: issuer.url, AUTH_JWKS_URL: issuer.jwksUrl, AUTH_AUDIENCE: LOCAL_AUDIENCE })) : undefined;
+    const reused: Record<string, string> = issuer ? { authorization: `Bearer ${await issuer.tokenFor(LOCAL_CLIENT)}` } : {};
+    // First-seen tokens: one per request, minted ahead (RS256 signing would otherwise load this side).
+    const freshTokens: string[] = [];
+    if (issuer && chosen('REST GET /picus/get/{id}, a first-seen token each request')) {
+      for (let i = 0; i < WARMUP_DELETES + ROUNDS * 2 * DELETES; i += 1) freshTokens.push(await issuer.tokenFor(LOCAL_CLIENT));
+    }
     const largeService = track(await startService({ ...env, DYNAMODB_TABLE_NAME: LARGE_TABLE }));
     const alb = track(await startAlb(env, service.url));
     log(`floor, Express reference, service, large-table service and local ALB up${pinning.enabled ? `; servers on core ${pinning.serverCores}, load and dynalite on ${pinning.otherCores}` : ''}`);
@@ -394,6 +417,29 @@ async function main(): Promise<void> {
         floor: floorGet,
         ours: () => ({ proc: expressFloor, url: expressFloor.url, method: 'GET', next: () => ({ path: `/get/${anyId()}` }) }),
       },
+      ...(authService
+        ? [
+            {
+              name: 'REST GET /picus/get/{id}, with a token (reused)',
+              floorLabel: 'GetItem',
+              floor: floorGet,
+              ours: (): Spec => ({ proc: authService, url: authService.url, method: 'GET', next: () => ({ path: `/picus/get/${anyId()}`, headers: reused }) }),
+            },
+            {
+              name: 'REST GET /picus/get/{id}, a first-seen token each request',
+              floorLabel: 'GetItem',
+              byAmount: true,
+              floor: floorGet,
+              ours: (): Spec => ({ proc: authService, url: authService.url, method: 'GET', next: () => ({ path: `/picus/get/${anyId()}`, headers: { authorization: `Bearer ${freshTokens.pop() ?? 'exhausted'}` } }) }),
+            },
+            {
+              name: 'GraphQL item, with a token (reused)',
+              floorLabel: 'GetItem',
+              floor: floorGet,
+              ours: (): Spec => ({ proc: authService, url: authService.url, method: 'POST', next: () => ({ path: '/graphql', body: gql(ITEM, { id: anyId() }), headers: reused }) }),
+            },
+          ]
+        : []),
       { name: 'REST POST /picus/put', floorLabel: 'PutItem', floor: floorPut, ours: ours('POST', () => ({ path: '/picus/put', body: JSON.stringify(sampleData(n++)) })) },
       {
         name: 'REST GET /picus/list?limit=100',
@@ -424,13 +470,16 @@ async function main(): Promise<void> {
     if (batching) log(`batching: ${JSON.stringify(batching)}`);
     const list = withList ? await runList(floor, largeService, log) : undefined;
     for (const proc of procs) await proc.stop();
+    await issuer?.close();
     let coldStart: ColdStartResult | undefined;
+    let coldStartWithAuth: ColdStartResult | undefined;
     if (chosen('cold start')) {
-      log('measuring the Lambda cold start');
+      log('measuring the Lambda cold start, without and with a token to verify (JWKS fetched from a local issuer)');
       coldStart = await measureLambdaColdStart(10);
+      coldStartWithAuth = await measureLambdaColdStart(10, { auth: true });
     }
 
-    const targets = evaluate(results, list, batching);
+    const targets = evaluate(results, list, batching, coldStartWithAuth);
     const failedRequests = results.reduce((sum, s) => sum + s.ours.failures + s.floor.failures, 0);
     const report: BenchReport = {
       date: new Date().toISOString(),
@@ -448,6 +497,7 @@ async function main(): Promise<void> {
       batching,
       list,
       coldStart,
+      coldStartWithAuth,
       targets,
       failedRequests,
       durationSeconds: Math.round((Date.now() - started) / 1000),

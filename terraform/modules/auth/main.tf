@@ -100,3 +100,26 @@ resource "aws_cognito_user_pool_client" "frontend" {
   enable_token_revocation       = true
   prevent_user_existence_errors = "ENABLED"
 }
+
+################################################################################
+# The machine client's credentials, for the deploy workflows' smoke tests: in Secrets Manager, read by the
+# deploy role only, never in a Terraform output that prints
+################################################################################
+
+resource "aws_secretsmanager_secret" "machine" {
+  name_prefix             = "${var.name}-machine-client-"
+  description             = "Client credentials of the ${var.name} machine client (client_id, client_secret, token_endpoint)"
+  recovery_window_in_days = 7
+
+  tags = var.tags
+}
+
+resource "aws_secretsmanager_secret_version" "machine" {
+  secret_id = aws_secretsmanager_secret.machine.id
+  secret_string = jsonencode({
+    client_id      = aws_cognito_user_pool_client.machine.id
+    client_secret  = aws_cognito_user_pool_client.machine.client_secret
+    token_endpoint = "https://${aws_cognito_user_pool_domain.this.domain}.auth.${data.aws_region.current.region}.amazoncognito.com/oauth2/token"
+    scope          = join(" ", local.scope_names)
+  })
+}

@@ -43,3 +43,8 @@ output "user_pool_id" {
   description = "ID of the user pool"
   value       = aws_cognito_user_pool.this.id
 }
+
+output "machine_secret_arn" {
+  description = "Secrets Manager secret holding the machine client's credentials and token endpoint (JSON)"
+  value       = aws_secretsmanager_secret.machine.arn
+}

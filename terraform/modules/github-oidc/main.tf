@@ -105,6 +105,14 @@ data "aws_iam_policy_document" "deploy" {
     actions   = ["codedeploy:CreateDeployment", "codedeploy:GetDeployment", "codedeploy:GetDeploymentGroup", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"]
     resources = ["arn:aws:codedeploy:*:${data.aws_caller_identity.current.account_id}:deploymentgroup:${var.codedeploy_application_name}/*", "arn:aws:codedeploy:*:${data.aws_caller_identity.current.account_id}:application:${var.codedeploy_application_name}"]
   }
+  dynamic "statement" {
+    for_each = var.grant_smoke_secrets ? [var.smoke_secret_arns] : []
+    content {
+      sid       = "SmokeTestCredentials"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = statement.value
+    }
+  }
   statement {
     sid       = "CanaryConfig"
     actions   = ["codedeploy:GetDeploymentConfig"]

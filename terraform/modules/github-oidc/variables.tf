@@ -98,3 +98,16 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "smoke_secret_arns" {
+  description = "Secrets the deploy role may read for its smoke tests (the machine client's credentials); empty: none"
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "grant_smoke_secrets" {
+  description = "Whether smoke_secret_arns holds anything (a plan-time bool: the ARNs themselves are only known after apply)"
+  type        = bool
+  default     = false
+}

@@ -63,7 +63,7 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
 
   // Every answer carries the CORS headers (set on the response first), errors included, so a browser frontend can
   // read why a DELETE failed.
-  const respond = (res: ServerResponse, status: number, body: Record<string, string>, headers: Record<string, string> = {}): void => {
+  const respond = (res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void => {
     const text = JSON.stringify(body);
     res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers });
     res.end(text);
@@ -97,8 +97,13 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
       } else if (req.method !== 'DELETE') {
         fail(res, 405, 'METHOD_NOT_ALLOWED', `Method ${req.method} not allowed; use DELETE`, { Allow: 'DELETE' });
       } else {
-        await itemService.delete(key);
-        respond(res, 200, { message: `Item '${key}' deleted successfully` });
+        const deleted = await itemService.delete(key);
+        // Prefer: return=representation (RFC 7240): the deleted item too, as GraphQL's deleteItem needs it.
+        if (/\breturn=representation\b/.test(headerOf(event, 'prefer') ?? '')) {
+          respond(res, 200, { message: `Item '${key}' deleted successfully`, item: deleted }, { 'Preference-Applied': 'return=representation' });
+        } else {
+          respond(res, 200, { message: `Item '${key}' deleted successfully` });
+        }
       }
     } catch (error) {
       if (error instanceof UnauthenticatedError) {

@@ -22,6 +22,10 @@ import { createHandler } from '../lambda/create-handler';
 import { startLocalAlb } from './alb';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from './dynamo';
 import { LOCAL_AUDIENCE, LOCAL_CLIENT, startLocalIssuer, type LocalIssuer } from './issuer';
+import { startLocalLambdaApi } from './lambda-api';
+
+/** The DELETE Lambda's name on the local Invoke API (GraphQL's deleteItem invokes it, alias "live"). */
+const LOCAL_DELETE_FUNCTION = 'picus-local-delete';
 
 async function main(): Promise<void> {
   const env = { ...process.env };
@@ -38,6 +42,9 @@ async function main(): Promise<void> {
     issuer = await startLocalIssuer({ port: Number(env.ISSUER_PORT ?? 8090) });
     Object.assign(env, { AUTH_ISSUER: issuer.url, AUTH_JWKS_URL: issuer.jwksUrl, AUTH_AUDIENCE: LOCAL_AUDIENCE });
   }
+  // The Lambda Invoke API first: the service's config names its endpoint; the handler is registered below.
+  const lambdaApi = await startLocalLambdaApi({ port: Number(env.LAMBDA_PORT ?? 0) });
+  Object.assign(env, { LAMBDA_ENDPOINT: env.LAMBDA_ENDPOINT ?? lambdaApi.url, DELETE_FUNCTION_NAME: env.DELETE_FUNCTION_NAME ?? LOCAL_DELETE_FUNCTION });
   const config = loadConfig(env);
   const core = createCore(config);
   await ensureItemTable(core.doc, config.tableName);
@@ -45,9 +52,11 @@ async function main(): Promise<void> {
 
   // The Lambda gets a core of its own, as it would in its own execution environment.
   const lambdaCore = createCore(config, { logger: createLogger(config, 'picus-delete') });
+  const deleteHandler = createHandler({ itemService: lambdaCore.itemService, logger: lambdaCore.logger, cors: { origins: config.corsOrigins }, tokenVerifier: lambdaCore.tokenVerifier });
+  lambdaApi.register(LOCAL_DELETE_FUNCTION, deleteHandler);
   const alb = await startLocalAlb(
     {
-      lambda: createHandler({ itemService: lambdaCore.itemService, logger: lambdaCore.logger, cors: { origins: config.corsOrigins }, tokenVerifier: lambdaCore.tokenVerifier }),
+      lambda: deleteHandler,
       healthCheck: { intervalMs: 1000, timeoutMs: 1000 },
       deregistrationDelayMs: 5000,
       jwtValidation: config.auth.mode === 'jwt' ? { issuer: config.auth.issuer, jwksUrl: config.auth.jwksUrl ?? `${config.auth.issuer}/jwks` } : undefined,
@@ -90,6 +99,7 @@ async function main(): Promise<void> {
     lambdaCore.close();
     await embedded?.close();
     await issuer?.close();
+    await lambdaApi.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);

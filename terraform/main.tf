@@ -102,33 +102,34 @@ module "alb" {
 module "ecs_service" {
   source = "./modules/ecs-service"
 
-  name                    = local.name
-  environment             = var.environment
-  cluster_name            = "${local.name}-cluster"
-  service_name            = "${local.name}-service"
-  task_family             = "${local.name}-app"
-  container_name          = "${local.name}-container"
-  repository_url          = module.ecr_repository.repository_url
-  image_tag               = var.image_tag
-  cpu_architecture        = upper(var.cpu_architecture) # ECS spells them ARM64 / X86_64
-  container_port          = var.container_port
-  task_cpu                = var.ecs_task_cpu
-  task_memory             = var.ecs_task_memory
-  desired_count           = var.ecs_desired_count
-  max_count               = var.ecs_max_count
-  environment_variables   = local.shared_environment
-  table_name              = module.dynamodb_table.table_name
-  table_arn               = module.dynamodb_table.table_arn
-  ecr_repository_arn      = module.ecr_repository.repository_arn
-  vpc_id                  = module.network.vpc_id
-  private_subnet_ids      = module.network.private_subnet_ids
-  alb_security_group_id   = module.alb.security_group_id
-  target_group_arn        = module.alb.service_target_group_arn
-  alb_arn_suffix          = module.alb.alb_arn_suffix
-  target_group_arn_suffix = module.alb.service_target_group_arn_suffix
-  log_group_name          = "/ecs/${local.name}"
-  log_retention_days      = var.log_retention_days
-  tags                    = local.tags
+  name                      = local.name
+  environment               = var.environment
+  cluster_name              = "${local.name}-cluster"
+  service_name              = "${local.name}-service"
+  task_family               = "${local.name}-app"
+  container_name            = "${local.name}-container"
+  repository_url            = module.ecr_repository.repository_url
+  image_tag                 = var.image_tag
+  cpu_architecture          = upper(var.cpu_architecture) # ECS spells them ARM64 / X86_64
+  container_port            = var.container_port
+  task_cpu                  = var.ecs_task_cpu
+  task_memory               = var.ecs_task_memory
+  desired_count             = var.ecs_desired_count
+  max_count                 = var.ecs_max_count
+  environment_variables     = merge(local.shared_environment, { DELETE_FUNCTION_NAME = module.lambda_function.function_name, DELETE_FUNCTION_QUALIFIER = "live" })
+  delete_function_alias_arn = module.lambda_function.alias_arn
+  table_name                = module.dynamodb_table.table_name
+  table_arn                 = module.dynamodb_table.table_arn
+  ecr_repository_arn        = module.ecr_repository.repository_arn
+  vpc_id                    = module.network.vpc_id
+  private_subnet_ids        = module.network.private_subnet_ids
+  alb_security_group_id     = module.alb.security_group_id
+  target_group_arn          = module.alb.service_target_group_arn
+  alb_arn_suffix            = module.alb.alb_arn_suffix
+  target_group_arn_suffix   = module.alb.service_target_group_arn_suffix
+  log_group_name            = "/ecs/${local.name}"
+  log_retention_days        = var.log_retention_days
+  tags                      = local.tags
   # No module-level depends_on on the ALB: it would defer this module's data sources to apply time on every ALB
   # change. The one real ordering (target group attached to a listener before the service registers in it) is on
   # the ALB module's service_target_group_arn output.

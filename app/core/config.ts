@@ -38,6 +38,10 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** Bearer-token verification; `mode: 'off'` keeps the original's open contract. */
   readonly auth: AuthConfig;
+  /** The DELETE Lambda GraphQL's deleteItem invokes (name and qualifier); unset: deleteItem answers DELETE_UNAVAILABLE. */
+  readonly deleteFunction: { readonly name: string; readonly qualifier: string } | undefined;
+  /** Set for the local Lambda Invoke API of `npm start`; unset in AWS. */
+  readonly lambdaEndpoint: string | undefined;
 }
 
 export type AuthConfig =
@@ -119,6 +123,8 @@ export function loadConfig(env: Env): Config {
 
   const corsOrigins = parseCorsOrigins(read('CORS_ORIGINS'), isProduction, problems);
   const auth = parseAuth(read, int, isProduction, problems);
+  const lambdaEndpoint = read('LAMBDA_ENDPOINT');
+  if (lambdaEndpoint !== undefined && !isHttpUrl(lambdaEndpoint)) problems.push(`LAMBDA_ENDPOINT must be an http(s) URL (got ${JSON.stringify(lambdaEndpoint)})`);
 
   const config: Config = {
     port: int('PORT', 8000, 1, 65535),
@@ -141,6 +147,8 @@ export function loadConfig(env: Env): Config {
     shutdownDelayMs: int('SHUTDOWN_DELAY_MS', isProduction ? 5000 : 0, 0, 60000),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 15000, 0, 100000),
     auth,
+    deleteFunction: read('DELETE_FUNCTION_NAME') ? { name: read('DELETE_FUNCTION_NAME')!, qualifier: read('DELETE_FUNCTION_QUALIFIER') ?? 'live' } : undefined,
+    lambdaEndpoint,
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -14,6 +14,9 @@ export type ErrorCode =
   | 'SHUTTING_DOWN'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
+  | 'PRECONDITION_FAILED'
+  | 'PRECONDITION_REQUIRED'
+  | 'DELETE_UNAVAILABLE'
   | 'AUTH_UNAVAILABLE'
   | 'INTERNAL';
 
@@ -96,6 +99,33 @@ export class AuthUnavailableError extends DomainError {
   }
 }
 
+/** A write that named a version (If-Match, expectedVersion) the item is no longer at: nothing was written. */
+export class VersionConflictError extends DomainError {
+  constructor(
+    readonly id: string,
+    readonly currentVersion: number,
+    message = `Item '${id}' is at version ${currentVersion}: read it again and retry`,
+    options?: ErrorOptions,
+  ) {
+    super('PRECONDITION_FAILED', message, options);
+  }
+}
+
+/** A replace with no precondition: refused (RFC 6585 428), so no client overwrites an item blindly. */
+export class PreconditionRequiredError extends DomainError {
+  constructor(message = 'Send If-Match with the ETag of the version you read (or If-Match: * to overwrite any version)', options?: ErrorOptions) {
+    super('PRECONDITION_REQUIRED', message, options);
+  }
+}
+
+/** The DELETE Lambda is throttled, timed out or unreachable: the caller may retry later. */
+export class DeleteUnavailableError extends DomainError {
+  readonly retryAfterSeconds = 1;
+  constructor(message = 'Deleting is temporarily unavailable, retry later', options?: ErrorOptions) {
+    super('DELETE_UNAVAILABLE', message, options);
+  }
+}
+
 /** Makes a missing branch of a switch over a union a compile error. */
 export class UnreachableCaseError extends Error {
   constructor(value: never) {
@@ -131,6 +161,10 @@ export function httpStatusFor(code: ErrorCode): number {
       return 415;
     case 'METHOD_NOT_ALLOWED':
       return 405;
+    case 'PRECONDITION_FAILED':
+      return 412;
+    case 'PRECONDITION_REQUIRED':
+      return 428;
     case 'UNAUTHENTICATED':
       return 401;
     case 'FORBIDDEN':
@@ -138,6 +172,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'DATABASE_UNAVAILABLE':
     case 'SHUTTING_DOWN':
     case 'AUTH_UNAVAILABLE':
+    case 'DELETE_UNAVAILABLE':
       return 503;
     case 'INTERNAL':
       return 500;

@@ -1,5 +1,6 @@
 import { SCOPES, type Principal, type Scope } from '../core/auth/token-verifier';
 import { ForbiddenError } from '../core/errors';
+import type { Item } from '../core/items/item';
 import type { ItemService } from '../core/items/item-service';
 import { createItemLoaders, type ItemLoaders } from '../core/items/item-loaders';
 import type { ItemStore } from '../core/items/item-store';
@@ -14,10 +15,26 @@ export interface GraphQLContext {
   principal: Principal | undefined;
   /** True when tokens are checked: a field then needs its scope. */
   authEnforced: boolean;
+  /** Deletes through the DELETE Lambda with the caller's token; resolves with the deleted item. */
+  deleteItem(id: string): Promise<Item>;
 }
 
-export function createContext(deps: { itemService: ItemService; itemStore: ItemStore; requestId: string; principal?: Principal; authEnforced: boolean }): GraphQLContext {
-  return { itemService: deps.itemService, loaders: createItemLoaders(deps.itemStore), requestId: deps.requestId, principal: deps.principal, authEnforced: deps.authEnforced };
+export function createContext(deps: {
+  itemService: ItemService;
+  itemStore: ItemStore;
+  requestId: string;
+  principal?: Principal;
+  authEnforced: boolean;
+  deleteItem: (id: string) => Promise<Item>;
+}): GraphQLContext {
+  return {
+    itemService: deps.itemService,
+    loaders: createItemLoaders(deps.itemStore),
+    requestId: deps.requestId,
+    principal: deps.principal,
+    authEnforced: deps.authEnforced,
+    deleteItem: deps.deleteItem,
+  };
 }
 
 /**

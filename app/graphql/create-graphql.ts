@@ -12,6 +12,8 @@ import type { Core } from '../core/create-core';
 import type { Logger } from '../core/logger';
 import { graphqlErrorBody, toErrorResponse } from '../http/http-errors';
 import { createContext, type GraphQLContext } from './context';
+import { createLambdaClient } from '../core/aws/lambda';
+import { createItemDeleter, type ItemDeleter } from '../core/items/item-deleter';
 import { formatError, isUnexpected } from './format-error';
 import { resolvers } from './resolvers';
 
@@ -73,6 +75,16 @@ export async function createGraphQL(deps: { core: Core; httpServer?: Server }): 
     },
   };
 
+  // The service deletes nothing itself: deleteItem goes through the DELETE Lambda (created on first use, so the
+  // Lambda client exists only where deletes are asked for).
+  let deleter: ItemDeleter | undefined;
+  const itemDeleter = (): ItemDeleter =>
+    (deleter ??= createItemDeleter({
+      lambda: core.config.deleteFunction ? createLambdaClient(core.config) : undefined,
+      functionName: core.config.deleteFunction?.name,
+      qualifier: core.config.deleteFunction?.qualifier ?? 'live',
+    }));
+
   const apollo = new ApolloServer<GraphQLContext>({
     typeDefs: loadTypeDefs(),
     resolvers,
@@ -102,12 +114,22 @@ export async function createGraphQL(deps: { core: Core; httpServer?: Server }): 
     express.json({ limit: maxBodyBytes }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
-        createContext({ itemService: core.itemService, itemStore: core.itemStore, requestId: req.id, principal: res.locals.principal, authEnforced: core.tokenVerifier !== undefined }),
+        createContext({
+          itemService: core.itemService,
+          itemStore: core.itemStore,
+          requestId: req.id,
+          principal: res.locals.principal,
+          authEnforced: core.tokenVerifier !== undefined,
+          // The caller's own token and trace id travel to the Lambda, which checks the token itself.
+          deleteItem: (id) => itemDeleter().delete(id, { authorization: req.headers.authorization, traceId: headerValue(req.headers['x-amzn-trace-id']) }),
+        }),
     }),
     graphqlErrorMiddleware(core.logger),
   );
   return { router, apollo };
 }
+
+const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 /** Body-parser failures before Apollo runs, in the GraphQL-over-HTTP error shape. */
 function graphqlErrorMiddleware(logger: Logger) {

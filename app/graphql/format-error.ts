@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { DomainError } from '../core/errors';
+import { DeleteUnavailableError, DomainError, VersionConflictError } from '../core/errors';
 
 /**
  * The GraphQL transport's single error mapping point. Domain errors keep their
@@ -11,6 +11,13 @@ import { DomainError } from '../core/errors';
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const { locations, path } = formatted;
+  if (original instanceof VersionConflictError) {
+    // GraphQL speaks of versions, not preconditions: CONFLICT, with where the item stands.
+    return { message: original.message, locations, path, extensions: { code: 'CONFLICT', currentVersion: original.currentVersion } };
+  }
+  if (original instanceof DeleteUnavailableError) {
+    return { message: original.message, locations, path, extensions: { code: original.code, retryAfterSeconds: original.retryAfterSeconds } };
+  }
   if (original instanceof DomainError) {
     return { message: original.message, locations, path, extensions: { code: original.code } };
   }

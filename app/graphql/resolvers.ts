@@ -40,6 +40,18 @@ export const resolvers: Resolvers = {
       loaders.itemById.prime(item.id, item);
       return item;
     },
+    updateItem: async (_parent, { id, data, expectedVersion }, context) => {
+      requireScope(context, SCOPES.write);
+      const item = await context.itemService.update(id, data, { expectedVersion, by: context.principal?.sub });
+      context.loaders.itemById.clear(id).prime(id, item);
+      return item;
+    },
+    deleteItem: async (_parent, { id }, context) => {
+      requireScope(context, SCOPES.delete);
+      const item = await context.deleteItem(id);
+      context.loaders.itemById.clear(id);
+      return { id: item.id, data: isJsonObject(item.data) ? item.data : null };
+    },
   },
 
   Item: {
@@ -54,6 +66,9 @@ export const resolvers: Resolvers = {
     },
     createdAt: (item) => item.createdAt ?? null,
     createdBy: (item) => item.createdBy ?? null,
+    version: (item) => item.version,
+    updatedAt: (item) => item.updatedAt ?? null,
+    updatedBy: (item) => item.updatedBy ?? null,
   },
 
   ItemConnection: {

@@ -1,5 +1,6 @@
-import { AuthUnavailableError, DatabaseUnavailableError, DomainError, ForbiddenError, httpStatusFor, UnauthenticatedError, type ErrorCode } from '../core/errors';
+import { AuthUnavailableError, DatabaseUnavailableError, DeleteUnavailableError, DomainError, ForbiddenError, httpStatusFor, UnauthenticatedError, VersionConflictError, type ErrorCode } from '../core/errors';
 import { insufficientScopeChallenge, unauthenticatedChallenge } from '../wire/auth';
+import { etagOf } from '../wire/etag';
 
 export interface ErrorBody {
   error: string;
@@ -25,8 +26,10 @@ const BODY_PARSER_ERRORS: Record<string, { code: ErrorCode; message: string }> =
 export function toErrorResponse(error: unknown): { status: number; body: ErrorBody; headers: Record<string, string>; internal: boolean } {
   if (error instanceof DomainError) {
     const headers: Record<string, string> =
-      error instanceof DatabaseUnavailableError || error instanceof AuthUnavailableError
+      error instanceof DatabaseUnavailableError || error instanceof AuthUnavailableError || error instanceof DeleteUnavailableError
         ? { 'Retry-After': String(error.retryAfterSeconds) }
+        : error instanceof VersionConflictError
+          ? { ETag: etagOf({ id: error.id, version: error.currentVersion }) }
         : error instanceof UnauthenticatedError
           ? { 'WWW-Authenticate': unauthenticatedChallenge(error.presented) }
           : error instanceof ForbiddenError

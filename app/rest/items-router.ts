@@ -1,5 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
-import { UnsupportedMediaTypeError, ValidationError } from '../core/errors';
+import { PreconditionRequiredError, UnsupportedMediaTypeError, ValidationError, VersionConflictError } from '../core/errors';
+import { entityTags, etagOf, versionFromEtag } from '../wire/etag';
 import type { Item } from '../core/items/item';
 import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, type ItemService } from '../core/items/item-service';
 import { methodNotAllowed } from './method-not-allowed';
@@ -30,17 +31,19 @@ export function createItemsRouter(deps: { itemService: ItemService; maxBodyBytes
     res.json(page.items.map(toResponseItem));
   });
 
+  const requireJson = (req: Request, _res: Response, next: () => void): void => {
+    // An empty body has no type to check: the service answers "No data provided".
+    // (req.is() is null without a body, but counts `Content-Length: 0` as one.)
+    const empty = req.headers['content-length'] === '0';
+    if (!empty && req.is(JSON_TYPES) === false) {
+      throw new UnsupportedMediaTypeError('Content-Type must be application/json');
+    }
+    next();
+  };
+
   router.post(
     '/picus/put',
-    (req, _res, next) => {
-      // An empty body has no type to check: the service answers "No data provided".
-      // (req.is() is null without a body, but counts `Content-Length: 0` as one.)
-      const empty = req.headers['content-length'] === '0';
-      if (!empty && req.is(JSON_TYPES) === false) {
-        throw new UnsupportedMediaTypeError('Content-Type must be application/json');
-      }
-      next();
-    },
+    requireJson,
     parseJson,
     async (req, res) => {
       const item = await itemService.create(req.body, { by: res.locals.principal?.sub });
@@ -50,8 +53,45 @@ export function createItemsRouter(deps: { itemService: ItemService; maxBodyBytes
 
   router.get('/picus/get/:key', async (req, res) => {
     const item = await itemService.get(req.params.key as string);
+    const etag = etagOf(item);
+    res.set('ETag', etag);
+    // A client holding this version gets 304 and no body (weak comparison, RFC 9110 13.1.2).
+    const ifNoneMatch = req.headers['if-none-match'];
+    if (ifNoneMatch !== undefined) {
+      const tags = entityTags(ifNoneMatch);
+      if (tags === '*' || tags.some((tag) => tag.replace(/^W\//, '') === etag)) {
+        res.status(304).end();
+        return;
+      }
+    }
     res.json(toResponseItem(item));
   });
+
+  // Replace an item's data, only with a precondition: If-Match with the ETag read (or * for any version). The
+  // original's own paths keep their 405 (PUT /picus/put was one of its answers).
+  router.put(
+    '/picus/:key',
+    (req, _res, next) => next(req.params.key === 'put' || req.params.key === 'list' ? 'route' : undefined),
+    requireJson,
+    parseJson,
+    async (req, res) => {
+      const key = req.params.key as string;
+      const ifMatch = req.headers['if-match'];
+      if (ifMatch === undefined) throw new PreconditionRequiredError();
+      const tags = entityTags(ifMatch);
+      let expectedVersion: number | undefined;
+      if (tags !== '*') {
+        expectedVersion = tags.map((tag) => versionFromEtag(key, tag)).find((v) => v !== undefined);
+        if (expectedVersion === undefined) {
+          // No tag of this item: 404 if there is none, else 412 with where it stands.
+          const current = await itemService.get(key);
+          throw new VersionConflictError(key, current.version);
+        }
+      }
+      const item = await itemService.update(key, req.body, { expectedVersion, by: res.locals.principal?.sub });
+      res.set('ETag', etagOf(item)).json(toResponseItem(item));
+    },
+  );
 
   router.all('/picus/list', methodNotAllowed(['GET', 'HEAD']));
   router.all('/picus/put', methodNotAllowed(['POST']));
@@ -59,9 +99,9 @@ export function createItemsRouter(deps: { itemService: ItemService; maxBodyBytes
   return router;
 }
 
-/** Keys in the original's (alphabetical) order; `createdAt`/`createdBy` are left out where the item has none. */
-function toResponseItem(item: Item): { createdAt?: string; createdBy?: string; data: unknown; id: string } {
-  return { createdAt: item.createdAt, createdBy: item.createdBy, data: item.data, id: item.id };
+/** Keys in the original's (alphabetical) order; the metadata an item lacks is left out. The version is in the ETag. */
+function toResponseItem(item: Item): { createdAt?: string; createdBy?: string; data: unknown; id: string; updatedAt?: string; updatedBy?: string } {
+  return { createdAt: item.createdAt, createdBy: item.createdBy, data: item.data, id: item.id, updatedAt: item.updatedAt, updatedBy: item.updatedBy };
 }
 
 function readListQuery(req: Request): { limit?: number; cursor?: string } {

@@ -28,6 +28,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/picus/list', target: 'service', auth: 'picus/read' },
   { method: 'POST', path: '/picus/put', target: 'service', auth: 'picus/write' },
   { method: 'GET', path: '/picus/get/{key}', target: 'service', auth: 'picus/read' },
+  { method: 'PUT', path: '/picus/{key}', target: 'service', auth: 'picus/write' },
   { method: 'DELETE', path: '/picus/{key}', target: 'lambda', auth: 'picus/delete' },
   { method: 'GET', path: '/graphql', target: 'service', auth: 'token' },
   { method: 'POST', path: '/graphql', target: 'service', auth: 'token' },

@@ -29,7 +29,7 @@ export function rssBytes(pid: number): number {
 
 export interface Target {
   url: string;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Called for each request: its path, body and extra headers (a bearer token). */
   next(): { path: string; body?: string; headers?: Record<string, string> };
 }

@@ -28,7 +28,9 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, destroyDocumentClient } from '../../app/core/aws/dynamodb';
 import { loadConfig } from '../../app/core/config';
 import { ensureItemTable } from '../../app/core/items/item-table';
+import { etagOf } from '../../app/wire/etag';
 import { LOCAL_AUDIENCE, LOCAL_CLIENT, startLocalIssuer } from '../../local/issuer';
+import { freePort } from '../support/processes';
 import { measureLambdaColdStart, type ColdStartResult } from './lambda-cold-start';
 import { cpuNs, median, pace, rssBytes, saturate, type Target } from './measure';
 import { formatReport } from './report';
@@ -65,6 +67,7 @@ const sampleData = (i: number) => ({
 const ITEM = 'query Item($id: ID!) { item(id: $id) { id data createdAt } }';
 const ITEMS = 'query Items($ids: [ID!]!) { itemsByIds(ids: $ids) { id data createdAt } }';
 const CREATE = 'mutation Create($data: JSONObject!) { createItem(data: $data) { id createdAt } }';
+const DELETE = 'mutation Delete($id: ID!) { deleteItem(id: $id) { id data } }';
 const gql = (query: string, variables: Record<string, unknown>): string => JSON.stringify({ query, variables });
 
 export interface Side {
@@ -375,15 +378,23 @@ async function main(): Promise<void> {
     const deletePool = (): string[] => (chosen('DELETE') ? Array.from({ length: WARMUP_DELETES + ROUNDS * 2 * DELETES }, () => randomUUID()) : []);
     const oursDeletes = deletePool();
     const floorDeletes = deletePool();
+    const graphqlDeletes = chosen('deleteItem') ? Array.from({ length: WARMUP_DELETES + ROUNDS * 2 * DELETES }, () => randomUUID()) : [];
+    const floorGraphqlDeletes = chosen('deleteItem') ? Array.from({ length: WARMUP_DELETES + ROUNDS * 2 * DELETES }, () => randomUUID()) : [];
+    // Updates cycle through ids of their own, each side tracking the version it expects next.
+    const oursUpdates = Array.from({ length: 1000 }, () => randomUUID());
+    const floorUpdates = Array.from({ length: 1000 }, () => randomUUID());
     const largeItems = withList ? LIST_ITEMS : 0;
     log(`seeding ${readIds.length + oursDeletes.length + floorDeletes.length} items, and ${largeItems} in the large table`);
-    await seed(dynamo.directEndpoint, TABLE, [...readIds, ...oursDeletes, ...floorDeletes].map((id, i) => ({ id, data: sampleData(i) })));
+    await seed(dynamo.directEndpoint, TABLE, [...readIds, ...oursDeletes, ...floorDeletes, ...graphqlDeletes, ...floorGraphqlDeletes, ...oursUpdates, ...floorUpdates].map((id, i) => ({ id, data: sampleData(i) })));
     await seed(dynamo.directEndpoint, LARGE_TABLE, Array.from({ length: largeItems }, (_, i) => ({ id: randomUUID(), data: sampleData(i) })));
 
+    const lambdaPort = await freePort();
     const env = { DYNAMODB_ENDPOINT: dynamo.endpoints.ours, DYNAMODB_TABLE_NAME: TABLE, NODE_OPTIONS: await productionNodeOptions() };
+    // GraphQL deleteItem invokes the Lambda bundle on the ALB process's Invoke API.
+    const deleteEnv = { LAMBDA_ENDPOINT: `http://127.0.0.1:${lambdaPort}`, DELETE_FUNCTION_NAME: 'picus-bench-delete' };
     const floor = track(await startFloor({ ...env, DYNAMODB_ENDPOINT: dynamo.endpoints.floor }, profileDir));
     const expressFloor = track(await startFloor(env, undefined, 'express-floor'));
-    const service = track(await startService(env, profileDir));
+    const service = track(await startService({ ...env, ...deleteEnv }, profileDir));
     // The same service with tokens on, against a local issuer in this process (its keys are fetched once).
     const issuer = chosen('token') || chosen('cold start') ? await startLocalIssuer() : undefined;
     const authService = issuer ? track(await startService({ ...env, AUTH_MODE: 'jwt', AUTH_ISSUER: issuer.url, AUTH_JWKS_URL: issuer.jwksUrl, AUTH_AUDIENCE: LOCAL_AUDIENCE })) : undefined;
@@ -394,7 +405,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < WARMUP_DELETES + ROUNDS * 2 * DELETES; i += 1) freshTokens.push(await issuer.tokenFor(LOCAL_CLIENT));
     }
     const largeService = track(await startService({ ...env, DYNAMODB_TABLE_NAME: LARGE_TABLE }));
-    const alb = track(await startAlb(env, service.url));
+    const alb = track(await startAlb({ ...env, LAMBDA_PORT: String(lambdaPort) }, service.url));
     log(`floor, Express reference, service, large-table service and local ALB up${pinning.enabled ? `; servers on core ${pinning.serverCores}, load and dynalite on ${pinning.otherCores}` : ''}`);
 
     let n = 0;
@@ -404,6 +415,16 @@ async function main(): Promise<void> {
       return readIds.slice(start, start + 100);
     };
     const takeFrom = (pool: string[]) => (): string => pool.pop() ?? 'exhausted';
+    const oursVersions = new Map<string, number>();
+    const floorVersions = new Map<string, number>();
+    let updateTurn = 0;
+    // Round robin over the update ids: one id comes back every 1000 requests, long after its last PUT answered.
+    const nextUpdate = <T>(ids: string[], versions: Map<string, number>, make: (id: string, version: number) => T): T => {
+      const id = ids[updateTurn++ % ids.length]!;
+      const version = versions.get(id) ?? 1;
+      versions.set(id, version + 1);
+      return make(id, version);
+    };
     const nextOursDelete = takeFrom(oursDeletes);
     const nextFloorDelete = takeFrom(floorDeletes);
     const floorGet = (): Spec => ({ proc: floor, url: floor.url, method: 'GET', next: () => ({ path: `/get/${anyId()}` }) });
@@ -455,6 +476,19 @@ async function main(): Promise<void> {
         ours: ours('POST', () => ({ path: '/graphql', body: gql(ITEMS, { ids: hundredIds() }) })),
       },
       { name: 'GraphQL createItem', floorLabel: 'PutItem', floor: floorPut, ours: ours('POST', () => ({ path: '/graphql', body: gql(CREATE, { data: sampleData(n++) }) })) },
+      {
+        name: 'REST PUT /picus/{id} with If-Match',
+        floorLabel: 'UpdateItem, conditional',
+        floor: () => ({ proc: floor, url: floor.url, method: 'PUT', next: () => nextUpdate(floorUpdates, floorVersions, (id, v) => ({ path: `/item/${id}?version=${v}`, body: JSON.stringify(sampleData(n++)) })) }),
+        ours: ours('PUT', () => nextUpdate(oursUpdates, oursVersions, (id, v) => ({ path: `/picus/${id}`, body: JSON.stringify(sampleData(n++)), headers: { 'if-match': etagOf({ id, version: v }) } }))),
+      },
+      {
+        name: 'GraphQL deleteItem (service → Lambda invoke → DeleteItem)',
+        floorLabel: 'DeleteItem',
+        byAmount: true,
+        floor: () => ({ proc: floor, url: floor.url, method: 'DELETE', next: () => ({ path: `/item/${takeFrom(floorGraphqlDeletes)()}` }) }),
+        ours: ours('POST', () => ({ path: '/graphql', body: gql(DELETE, { id: takeFrom(graphqlDeletes)() }) })),
+      },
       {
         name: 'DELETE /picus/{id} via local ALB → Lambda',
         floorLabel: 'DeleteItem',

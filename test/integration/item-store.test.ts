@@ -15,7 +15,7 @@ describe('DynamoDB item store (real DynamoDB-compatible server)', () => {
   beforeEach(() => t.calls.clear());
 
   const put = async (data: Record<string, unknown> = { n: 1 }): Promise<Item> => {
-    const item = { id: randomUUID(), data, createdAt: new Date().toISOString() };
+    const item = { id: randomUUID(), data, createdAt: new Date().toISOString(), version: 1 };
     await t.core.itemStore.put(item);
     return item;
   };
@@ -26,9 +26,9 @@ describe('DynamoDB item store (real DynamoDB-compatible server)', () => {
     expect(await t.core.itemStore.get(item.id)).toEqual(item);
   });
 
-  it('reads items written without createdAt (by the original service)', async () => {
+  it('reads items written without createdAt or version (by the original service) as version 1', async () => {
     await t.core.itemStore.put({ id: 'legacy-1', data: { name: 'old' } });
-    expect(await t.core.itemStore.get('legacy-1')).toEqual({ id: 'legacy-1', data: { name: 'old' } });
+    expect(await t.core.itemStore.get('legacy-1')).toEqual({ id: 'legacy-1', data: { name: 'old' }, version: 1 });
   });
 
   it('returns null for a missing item', async () => {

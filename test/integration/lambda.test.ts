@@ -50,7 +50,7 @@ describe('DELETE Lambda', () => {
     it('answers a preflight for DELETE, and gives another origin no CORS headers', async () => {
       const preflight = await withCors()(from(eventFor(kind, '/picus/abc', 'OPTIONS'), { origin: 'http://localhost:5173', 'access-control-request-method': 'DELETE' }));
       expect(preflight.statusCode).toBe(204);
-      expect(headerOf(preflight, 'access-control-allow-methods')).toBe('DELETE');
+      expect(headerOf(preflight, 'access-control-allow-methods')).toBe('PUT, DELETE');
       const other = await withCors()(from(eventFor(kind, '/picus/abc'), { origin: 'https://evil.example' }));
       expect(headerOf(other, 'access-control-allow-origin')).toBeUndefined();
     });

@@ -2,11 +2,14 @@ import { createLogger, type Logger } from '../../app/core/logger';
 import { startHttpServer, type RunningServer } from '../../app/http/http-server';
 import { createHandler } from '../../lambda/create-handler';
 import { startLocalAlb, type LocalAlb } from '../../local/alb';
+import { startLocalLambdaApi, type LocalLambdaApi } from '../../local/lambda-api';
 import { startTestCore, type TestCore } from './test-core';
 
 export interface LocalStack {
   t: TestCore;
   service: RunningServer;
+  /** The Lambda Invoke API serving the DELETE handler as picus-test-delete. */
+  lambdaApi: LocalLambdaApi;
   /** The local ALB: DELETE /picus/* to the Lambda handler, everything else to `service`. */
   alb: LocalAlb;
   close(): Promise<void>;
@@ -18,7 +21,9 @@ export interface LocalStack {
  * Lambda handler; resolves once the ALB calls the service healthy.
  */
 export async function startLocalStack(env: Record<string, string> = {}, options: { logger?: Logger; edge?: { issuer: string; jwksUrl: string } } = {}): Promise<LocalStack> {
-  const t = await startTestCore(env, { logger: options.logger });
+  // GraphQL's deleteItem invokes the Lambda through the Invoke API, as in AWS.
+  const lambdaApi = await startLocalLambdaApi();
+  const t = await startTestCore({ LAMBDA_ENDPOINT: lambdaApi.url, DELETE_FUNCTION_NAME: 'picus-test-delete', ...env }, { logger: options.logger });
   const service = await startHttpServer(t.core, { port: 0, host: '127.0.0.1' });
   const handler = createHandler({
     itemService: t.core.itemService,
@@ -26,6 +31,7 @@ export async function startLocalStack(env: Record<string, string> = {}, options:
     cors: { origins: t.core.config.corsOrigins },
     tokenVerifier: t.core.tokenVerifier,
   });
+  lambdaApi.register('picus-test-delete', handler);
   const alb = await startLocalAlb({ lambda: handler, healthCheck: { intervalMs: 200, timeoutMs: 1000, healthyThreshold: 1 }, jwtValidation: options.edge }, 0);
   alb.registerTarget(service.url);
   await alb.waitFor(service.url, 'healthy');
@@ -33,7 +39,9 @@ export async function startLocalStack(env: Record<string, string> = {}, options:
     t,
     service,
     alb,
+    lambdaApi,
     close: async () => {
+      await lambdaApi.close();
       await alb.close();
       await service.shutdown();
       await t.close();

@@ -1,6 +1,7 @@
 import {
   BatchGetCommand,
   DeleteCommand,
+  UpdateCommand,
   GetCommand,
   PutCommand,
   ScanCommand,
@@ -10,6 +11,7 @@ import {
   DatabaseUnavailableError,
   PayloadTooLargeError,
   ValidationError,
+  VersionConflictError,
   itemNotFound,
 } from '../errors';
 import type { CursorKey } from './cursor';
@@ -33,8 +35,8 @@ export const BATCH_GET_MAX_KEYS = 100;
  * Exported for the benchmark floors, which must make exactly the calls this store makes.
  */
 export const PROJECTION = {
-  ProjectionExpression: '#id, #data, #createdAt, #createdBy',
-  ExpressionAttributeNames: { '#id': 'id', '#data': 'data', '#createdAt': 'createdAt', '#createdBy': 'createdBy' },
+  ProjectionExpression: '#id, #data, #createdAt, #createdBy, #version, #updatedAt, #updatedBy',
+  ExpressionAttributeNames: { '#id': 'id', '#data': 'data', '#createdAt': 'createdAt', '#createdBy': 'createdBy', '#version': 'version', '#updatedAt': 'updatedAt', '#updatedBy': 'updatedBy' },
 };
 
 /** A key nobody writes (uuids only), read to prove the table answers. */
@@ -127,6 +129,38 @@ export function createDynamoItemStore(options: DynamoItemStoreOptions): ItemStor
       }
     },
 
+    async update(id, change) {
+      const { data, expectedVersion, updatedAt, updatedBy } = change;
+      // One conditional write: the item must exist and, when a version is named, still be at it (an item from before
+      // versions counts as 1). Concurrent updates from one version: exactly one succeeds.
+      const condition = expectedVersion === undefined ? 'attribute_exists(#id)' : 'attribute_exists(#id) AND (#version = :expected OR (attribute_not_exists(#version) AND :expected = :one))';
+      try {
+        const result = await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id },
+            UpdateExpression: `SET #data = :data, #version = if_not_exists(#version, :one) + :one, #updatedAt = :at${updatedBy === undefined ? '' : ', #updatedBy = :by'}`,
+            ConditionExpression: condition,
+            ExpressionAttributeNames: { '#id': 'id', '#data': 'data', '#version': 'version', '#updatedAt': 'updatedAt', ...(updatedBy === undefined ? {} : { '#updatedBy': 'updatedBy' }) },
+            ExpressionAttributeValues: { ':data': data, ':one': 1, ':at': updatedAt, ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }), ...(updatedBy === undefined ? {} : { ':by': updatedBy }) },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return toItem(result.Attributes ?? {});
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw translateError(error);
+        // Missing, or moved on: one read tells which (no emulator returns the item with the failure).
+        let current: Record<string, unknown> | undefined;
+        try {
+          current = (await doc.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true, ...PROJECTION }))).Item;
+        } catch (readError) {
+          throw translateError(readError);
+        }
+        if (!current) throw itemNotFound(id, { cause: error });
+        throw new VersionConflictError(id, toItem(current).version, undefined, { cause: error });
+      }
+    },
+
     async delete(id) {
       try {
         // One conditional call: concurrent deletes of one id get exactly one success.
@@ -159,9 +193,11 @@ export function createDynamoItemStore(options: DynamoItemStoreOptions): ItemStor
 
 function toItem(record: Record<string, unknown>): Item {
   // DynamoDB maps come back in no fixed order; callers always see one.
-  const item: Item = { id: String(record.id), data: canonicalJson(record.data ?? null) };
+  const item: Item = { id: String(record.id), data: canonicalJson(record.data ?? null), version: typeof record.version === 'number' ? record.version : 1 };
   if (typeof record.createdAt === 'string') item.createdAt = record.createdAt;
   if (typeof record.createdBy === 'string') item.createdBy = record.createdBy;
+  if (typeof record.updatedAt === 'string') item.updatedAt = record.updatedAt;
+  if (typeof record.updatedBy === 'string') item.updatedBy = record.updatedBy;
   return item;
 }
 

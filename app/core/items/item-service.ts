@@ -35,6 +35,11 @@ export interface Page {
 export interface ItemService {
   /** `by`: who creates it (the token's `sub`), stored as `createdBy`. */
   create(data: unknown, options?: { by?: string }): Promise<Item>;
+  /**
+   * Replaces an item's data if it is still at `expectedVersion` (unset: whatever its version), keeping createdAt and
+   * createdBy and setting updatedAt/updatedBy; same validation and limits as create.
+   */
+  update(id: string, data: unknown, options: { expectedVersion?: number; by?: string }): Promise<Item>;
   get(id: string): Promise<Item>;
   /** Up to 1000 ids; results in the order of `ids`, null for missing. */
   getMany(ids: readonly string[]): Promise<(Item | null)[]>;
@@ -62,10 +67,19 @@ export function createItemService(deps: { store: ItemStore; now?: () => Date; sc
     async create(data, options = {}) {
       assertValidData(data);
       // Returned in the order every later read will show (see canonicalJson).
-      const item: Item = { id: randomUUID(), data: canonicalJson(data), createdAt: now().toISOString() };
+      const item: Item = { id: randomUUID(), data: canonicalJson(data), createdAt: now().toISOString(), version: 1 };
       if (options.by !== undefined) item.createdBy = options.by;
       await store.put(item);
       return item;
+    },
+
+    async update(id, data, options) {
+      assertValidKey(id);
+      assertValidData(data);
+      if (options.expectedVersion !== undefined && (!Number.isSafeInteger(options.expectedVersion) || options.expectedVersion < 1)) {
+        throw new ValidationError('expectedVersion must be a positive integer');
+      }
+      return store.update(id, { data: canonicalJson(data), expectedVersion: options.expectedVersion, updatedAt: now().toISOString(), updatedBy: options.by });
     },
 
     async get(id) {

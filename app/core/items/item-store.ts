@@ -25,9 +25,15 @@ export interface ItemStore {
   get(id: string): Promise<Item | null>;
   /** Results in the order of `ids`, null for missing ones; duplicates allowed. */
   batchGet(ids: readonly string[]): Promise<(Item | null)[]>;
-  put(item: Item): Promise<void>;
+  /** Writes a new item; `version` absent writes an item as the original service did (read back as version 1). */
+  put(item: Omit<Item, 'version'> & { version?: number }): Promise<void>;
   /** One Scan call. */
   scanPage(request: ScanPageRequest): Promise<ScanPage>;
+  /**
+   * Replaces `data` in one conditional write and bumps the version; `expectedVersion` unset: any version.
+   * Throws NotFoundError when absent, VersionConflictError (with the current version) when it moved on.
+   */
+  update(id: string, change: { data: unknown; expectedVersion?: number; updatedAt: string; updatedBy?: string }): Promise<Item>;
   /** Atomic delete-if-exists; returns the deleted item, throws NotFoundError when absent. */
   delete(id: string): Promise<Item>;
   /** Cheapest call that proves the table answers (readiness). */

@@ -15,6 +15,10 @@ export interface Item {
   createdAt?: string;
   /** The `sub` of the access token that created it; absent for items written without authentication. */
   createdBy?: string;
+  /** 1 when created, bumped by each update; items written before versions existed read as 1. */
+  version: number;
+  updatedAt?: string;
+  updatedBy?: string;
 }
 
 /** DynamoDB's limits: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html */

@@ -23,6 +23,14 @@ export type Scalars = {
   JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
 };
 
+/** What deleteItem removed. */
+export type DeleteItemPayload = {
+  __typename?: 'DeleteItemPayload';
+  /** The deleted item's data; null for an item the original stored with non-object data. */
+  data: Maybe<Scalars['JSONObject']['output']>;
+  id: Scalars['ID']['output'];
+};
+
 /** An item: a JSON object stored under a server-generated id, the same record REST serves. */
 export type Item = {
   __typename?: 'Item';
@@ -32,6 +40,12 @@ export type Item = {
   createdBy: Maybe<Scalars['String']['output']>;
   data: Scalars['JSONObject']['output'];
   id: Scalars['ID']['output'];
+  /** When it was last updated; null if never. */
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Who last updated it (the token's `sub`). */
+  updatedBy: Maybe<Scalars['String']['output']>;
+  /** 1 when created, bumped by every update; pass it as updateItem's expectedVersion. */
+  version: Scalars['Int']['output'];
 };
 
 export type ItemConnection = {
@@ -52,11 +66,33 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Stores `data` (a non-empty JSON object) under a new id. */
   createItem: Item;
+  /**
+   * Deletes through the DELETE Lambda (the service never deletes itself); NOT_FOUND when there is no such item.
+   * Needs picus/delete.
+   */
+  deleteItem: DeleteItemPayload;
+  /**
+   * Replaces `data` if the item is still at `expectedVersion`: otherwise nothing is written and the error has
+   * extensions.code CONFLICT and extensions.currentVersion (read again, merge, retry). Needs picus/write.
+   */
+  updateItem: Item;
 };
 
 
 export type MutationCreateItemArgs = {
   data: Scalars['JSONObject']['input'];
+};
+
+
+export type MutationDeleteItemArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateItemArgs = {
+  data: Scalars['JSONObject']['input'];
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
 };
 
 /** Relay cursor connection page information (https://relay.dev/graphql/connections.htm). */
@@ -171,6 +207,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeleteItemPayload: ResolverTypeWrapper<DeleteItemPayload>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Item: ResolverTypeWrapper<ItemRecord>;
@@ -187,6 +224,7 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DeleteItemPayload: DeleteItemPayload;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Item: ItemRecord;
@@ -203,11 +241,19 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeleteItemPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeleteItemPayload'] = ResolversParentTypes['DeleteItemPayload']> = {
+  data?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type ItemResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Item'] = ResolversParentTypes['Item']> = {
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   createdBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   data?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type ItemConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ItemConnection'] = ResolversParentTypes['ItemConnection']> = {
@@ -227,6 +273,8 @@ export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<Resolver
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createItem?: Resolver<ResolversTypes['Item'], ParentType, ContextType, RequireFields<MutationCreateItemArgs, 'data'>>;
+  deleteItem?: Resolver<ResolversTypes['DeleteItemPayload'], ParentType, ContextType, RequireFields<MutationDeleteItemArgs, 'id'>>;
+  updateItem?: Resolver<ResolversTypes['Item'], ParentType, ContextType, RequireFields<MutationUpdateItemArgs, 'data' | 'expectedVersion' | 'id'>>;
 };
 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -244,6 +292,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
 
 export type Resolvers<ContextType = GraphQLContext> = {
   DateTime?: GraphQLScalarType;
+  DeleteItemPayload?: DeleteItemPayloadResolvers<ContextType>;
   Item?: ItemResolvers<ContextType>;
   ItemConnection?: ItemConnectionResolvers<ContextType>;
   ItemEdge?: ItemEdgeResolvers<ContextType>;

@@ -100,12 +100,18 @@ resource "aws_iam_role" "task" {
   tags = var.tags
 }
 
-# Exactly what app/core/items/dynamo-item-store.ts calls; DeleteItem belongs to the Lambda alone.
+# Exactly what app/core/items/dynamo-item-store.ts calls; DeleteItem belongs to the Lambda alone, which the service
+# may only invoke (GraphQL deleteItem), on its live alias.
 data "aws_iam_policy_document" "task" {
   statement {
     sid       = "ItemsTable"
-    actions   = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Scan"]
+    actions   = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Scan"]
     resources = [var.table_arn]
+  }
+  statement {
+    sid       = "InvokeDeleteLambda"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [var.delete_function_alias_arn]
   }
 }
 

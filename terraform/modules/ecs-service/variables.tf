@@ -126,6 +126,11 @@ variable "environment_variables" {
   nullable    = false
 }
 
+variable "delete_function_alias_arn" {
+  description = "The DELETE Lambda's live alias: the only function the service may invoke (GraphQL deleteItem)"
+  type        = string
+}
+
 variable "table_name" {
   description = "DynamoDB table the service reads and writes"
   type        = string

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { startLocalAlb, type LambdaTarget } from '../../../local/alb';
 import { loadListenerRules } from '../../../local/alb-rules';
+import { startLocalLambdaApi } from '../../../local/lambda-api';
 
 async function main(): Promise<void> {
   // The same file Lambda runs, loaded at run time rather than bundled into this one.
@@ -15,6 +16,9 @@ async function main(): Promise<void> {
   // Bundled into dist/bench, so the rules file is found from the working directory (the project root).
   const rules = loadListenerRules(join(process.cwd(), 'terraform', 'modules', 'alb', 'listener-rules.json'));
   const alb = await startLocalAlb({ lambda: handler, rules, healthCheck: { intervalMs: 5000 } }, 0);
+  // The same handler on the Lambda Invoke API, for the service's GraphQL deleteItem (LAMBDA_PORT, fixed by the bench).
+  const lambdaApi = await startLocalLambdaApi({ port: Number(process.env.LAMBDA_PORT) });
+  lambdaApi.register('picus-bench-delete', handler as never);
   alb.registerTarget(process.env.SERVICE_URL!);
   await alb.waitFor(process.env.SERVICE_URL!, 'healthy');
   process.send!({ ready: true, url: alb.url });

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../../app/core/aws/dynamodb';
 import { loadConfig } from '../../../app/core/config';
 import { PROJECTION } from '../../../app/core/items/dynamo-item-store';
@@ -49,6 +49,27 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     const { ids } = (await readJson(req)) as { ids: string[] };
     const result = await doc.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: ids.map((id) => ({ id })), ConsistentRead: true, ...PROJECTION } } }));
     return reply(res, 200, result.Responses?.[TableName] ?? []);
+  }
+  if (req.method === 'PUT' && route === 'item') {
+    // The service's conditional update: one UpdateItem naming the expected version, bumping it.
+    const data = await readJson(req);
+    const expected = Number(url.searchParams.get('version') ?? 1);
+    try {
+      const { Attributes } = await doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: { id: decodeURIComponent(key!) },
+          UpdateExpression: 'SET #data = :data, #version = if_not_exists(#version, :one) + :one',
+          ConditionExpression: 'attribute_exists(#id) AND (#version = :expected OR (attribute_not_exists(#version) AND :expected = :one))',
+          ExpressionAttributeNames: { '#id': 'id', '#data': 'data', '#version': 'version' },
+          ExpressionAttributeValues: { ':data': data, ':one': 1, ':expected': expected },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return reply(res, 200, Attributes);
+    } catch {
+      return reply(res, 412, { error: 'precondition failed' });
+    }
   }
   if (req.method === 'DELETE' && route === 'item') {
     try {

@@ -11,6 +11,7 @@ describe('listener rules (terraform/modules/alb/listener-rules.json)', () => {
       [10, 'picus_list', ['/picus/list'], ['GET'], 'service', { scope: 'picus/read' }],
       [20, 'picus_put', ['/picus/put'], ['POST'], 'service', { scope: 'picus/write' }],
       [30, 'picus_get', ['/picus/get/*'], ['GET'], 'service', { scope: 'picus/read' }],
+      [35, 'picus_update', ['/picus/*'], ['PUT'], 'service', { scope: 'picus/write' }],
       [40, 'picus_delete', ['/picus/*'], ['DELETE'], 'lambda', { scope: 'picus/delete' }],
       [50, 'graphql', ['/graphql'], ['GET', 'POST'], 'service', { scope: null }],
     ]);

@@ -196,9 +196,13 @@ describe('Terraform invariants', () => {
   it('grants the service exactly the DynamoDB calls its code makes, and the Lambda only DeleteItem and logs', () => {
     const store = readFileSync(join(__dirname, '../../../app/core/items/dynamo-item-store.ts'), 'utf8');
     const commands = [...store.matchAll(/new (\w+)Command\(/g)].map(([, c]) => c!);
-    const apiName: Record<string, string> = { Get: 'GetItem', BatchGet: 'BatchGetItem', Put: 'PutItem', Scan: 'Scan', Delete: 'DeleteItem' };
+    const apiName: Record<string, string> = { Get: 'GetItem', BatchGet: 'BatchGetItem', Put: 'PutItem', Update: 'UpdateItem', Scan: 'Scan', Delete: 'DeleteItem' };
     const serviceActions = [...new Set(commands.filter((c) => c !== 'Delete').map((c) => `dynamodb:${apiName[c]}`))].sort();
-    expect(actionsOf(mod('ecs-service'), 'task')).toEqual(serviceActions);
+    expect(actionsOf(mod('ecs-service'), 'task')).toEqual([...serviceActions, 'lambda:InvokeFunction'].sort());
+    // The service deletes only by invoking the Lambda's live alias.
+    const invoke = statements(mod('ecs-service'), 'task').find((st) => st.sid === 'InvokeDeleteLambda');
+    expect(invoke.resources).toEqual(['${var.delete_function_alias_arn}']);
+    expect(root.module.ecs_service!.delete_function_alias_arn).toBe('${module.lambda_function.alias_arn}');
     expect(actionsOf(mod('ecs-service'), 'task')).not.toContain('dynamodb:DeleteItem');
     expect(actionsOf(mod('lambda-function'), 'this')).toEqual(['dynamodb:DeleteItem', 'logs:CreateLogStream', 'logs:PutLogEvents']);
     expect(actionsOf(mod('ecs-service'), 'execution')).toEqual(
@@ -383,7 +387,7 @@ describe('Terraform: browsers on other origins', () => {
     expect(root.locals.shared_environment).toContain('CORS_ORIGINS = var.cors_origins');
     expect(root.locals.shared_environment).toContain('AUTH_ISSUER = local.jwt_issuer, AUTH_JWKS_URL = local.jwt_jwks');
     expect(root.locals.shared_environment).toContain('local.auth_accept');
-    expect(root.module.ecs_service!.environment_variables).toBe('${local.shared_environment}');
+    expect(root.module.ecs_service!.environment_variables).toContain('local.shared_environment');
     expect(root.module.lambda_function!.environment_variables).toBe('${local.shared_environment}');
     expect(mod('lambda-function').resource.aws_lambda_function!.this!.environment[0].variables).toContain('var.environment_variables');
   });

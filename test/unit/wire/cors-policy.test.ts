@@ -11,9 +11,9 @@ describe('app/wire/routes: the API route table', () => {
   });
 
   it('gives each path the methods its routes accept, the Lambda DELETE included', () => {
-    expect(methodsFor('/picus/abc')).toEqual(['DELETE']);
-    expect(methodsFor('/picus/list')).toEqual(['GET', 'DELETE']);
-    expect(methodsFor('/picus/put')).toEqual(['POST', 'DELETE']);
+    expect(methodsFor('/picus/abc')).toEqual(['PUT', 'DELETE']);
+    expect(methodsFor('/picus/list')).toEqual(['GET', 'PUT', 'DELETE']);
+    expect(methodsFor('/picus/put')).toEqual(['POST', 'PUT', 'DELETE']);
     expect(methodsFor('/picus/get/abc')).toEqual(['GET']);
     expect(methodsFor('/graphql')).toEqual(['GET', 'POST']);
     expect(methodsFor('/nope/x')).toEqual([]);
@@ -27,7 +27,7 @@ describe('app/wire/cors-policy: the API CORS policy', () => {
       status: 204,
       headers: {
         'Access-Control-Allow-Origin': 'http://localhost:5173',
-        'Access-Control-Allow-Methods': 'DELETE',
+        'Access-Control-Allow-Methods': 'PUT, DELETE',
         'Access-Control-Allow-Headers': CORS_ALLOWED_HEADERS.join(', '),
         'Access-Control-Max-Age': '7200',
         Vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',

@@ -13,6 +13,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json codegen.yml ./
 COPY schema ./schema
+COPY openapi ./openapi
 COPY types ./types
 COPY scripts ./scripts
 COPY app ./app
@@ -36,6 +37,7 @@ RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack 
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist/app ./dist/app
 COPY --from=build --chown=node:node /app/dist/schema ./dist/schema
+COPY --from=build --chown=node:node /app/dist/openapi ./dist/openapi
 COPY --chown=node:node package.json ./
 USER node
 EXPOSE 8000

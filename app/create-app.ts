@@ -12,6 +12,7 @@ import { requestContext } from './http/request-context';
 import { errorMiddleware } from './rest/error-middleware';
 import { createHealthRouter } from './rest/health-router';
 import { createItemsRouter } from './rest/items-router';
+import { createOpenApiRouter } from './rest/openapi-router';
 
 /**
  * The security headers of a JSON API, as the OWASP REST Security Cheat Sheet
@@ -87,6 +88,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // The item routes are the busiest, so they are matched first; the paths of the three routers do not overlap.
   app.use(createItemsRouter({ itemService: core.itemService, maxBodyBytes: config.maxBodyBytes }));
   app.use(createHealthRouter({ itemService: core.itemService, lifecycle, readyCacheMs: config.readyCacheMs }));
+  app.use(createOpenApiRouter({ isProduction: config.isProduction }));
   const graphql = await createGraphQL({ core, httpServer: deps.httpServer });
   app.use(graphql.router);
 

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   rmSync('dist', { recursive: true, force: true });
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   cpSync('schema', 'dist/schema', { recursive: true });
+  cpSync('openapi', 'dist/openapi', { recursive: true });
   const lambda = await bundleLambda('dist');
   process.stdout.write(
     `built dist/app/server.js\nbuilt ${lambda.handler} (${(lambda.bytes / 1024).toFixed(0)} KiB) and ${lambda.zip} (${(lambda.zipBytes / 1024).toFixed(0)} KiB)\n`,

@@ -30,6 +30,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/picus/get/{key}', target: 'service', auth: 'picus/read' },
   { method: 'PUT', path: '/picus/{key}', target: 'service', auth: 'picus/write' },
   { method: 'DELETE', path: '/picus/{key}', target: 'lambda', auth: 'picus/delete' },
+  { method: 'GET', path: '/openapi.json', target: 'service', auth: 'open' },
+  { method: 'GET', path: '/openapi.yaml', target: 'service', auth: 'open' },
+  { method: 'GET', path: '/docs', target: 'service', auth: 'open' },
   { method: 'GET', path: '/graphql', target: 'service', auth: 'token' },
   { method: 'POST', path: '/graphql', target: 'service', auth: 'token' },
 ];

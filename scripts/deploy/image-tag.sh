@@ -5,6 +5,6 @@
 # guarantee a tag always means the same bytes. test/unit/workflows.test.ts keeps this list equal to .dockerignore.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-IMAGE_INPUTS=(Dockerfile .dockerignore package.json package-lock.json tsconfig.json tsconfig.build.json codegen.yml schema types scripts app lambda)
+IMAGE_INPUTS=(Dockerfile .dockerignore package.json package-lock.json tsconfig.json tsconfig.build.json codegen.yml schema openapi types scripts app lambda)
 if [ "${1:-}" = "--inputs" ]; then printf '%s\n' "${IMAGE_INPUTS[@]}"; exit 0; fi
 echo "src-$(git ls-tree -r HEAD -- "${IMAGE_INPUTS[@]}" | sha256sum | cut -c1-24)"

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
+import { parse } from 'yaml';
 import { listen } from '../../app/http/listen';
+import { OPENAPI_FILE } from '../../app/rest/openapi-router';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
 import { freePort } from '../support/processes';
 
@@ -70,6 +73,28 @@ describe('a browser frontend on another origin', () => {
     const out = await run(`http://localhost:${pagePort}`);
     for (const step of ['put', 'get', 'list', 'graphqlQuery', 'graphqlMutation', 'delete', 'deleteAgain']) {
       expect([step, typeof out[step]?.refused]).toEqual([step, 'string']);
+    }
+  }, 60_000);
+
+  it('shows the API reference at /docs, listing every operation, and its "Try it out" reaches the service', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${stack.alb.url}/docs`);
+      await page.waitForSelector('.opblock', { timeout: 20_000 });
+      const operations = await page.$$eval('.opblock-summary', (rows) => rows.map((r) => r.textContent?.replace(/\s+/g, ' ').trim() ?? ''));
+      const spec = parse(readFileSync(OPENAPI_FILE, 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+      expect(operations.length).toBe(Object.values(spec.paths).flatMap((ops) => Object.keys(ops)).length);
+      for (const wanted of ['GET/health', 'GET/picus/list', 'POST/picus/put', 'GET/picus/get/{key}', 'PUT/picus/{key}', 'DELETE/picus/{key}']) {
+        expect([wanted, operations.some((o) => o.replace(/ /g, '').startsWith(wanted))]).toEqual([wanted, true]);
+      }
+      await page.click('#operations-operations-health .opblock-summary');
+      // The page opens with "Try it out" on (tryItOutEnabled): one click on Execute sends the request.
+      await page.click('#operations-operations-health .execute');
+      const status = await page.waitForSelector('#operations-operations-health .live-responses-table tbody .response-col_status', { timeout: 10_000 });
+      expect((await status.textContent())?.trim()).toBe('200');
+      expect(await page.textContent('#operations-operations-health .live-responses-table')).toContain('healthy');
+    } finally {
+      await page.close();
     }
   }, 60_000);
 });

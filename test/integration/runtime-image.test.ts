@@ -52,6 +52,7 @@ describe('Dockerfile', () => {
       'COPY --from=deps --chown=node:node /app/node_modules ./node_modules',
       'COPY --from=build --chown=node:node /app/dist/app ./dist/app',
       'COPY --from=build --chown=node:node /app/dist/schema ./dist/schema',
+      'COPY --from=build --chown=node:node /app/dist/openapi ./dist/openapi',
       'COPY --chown=node:node package.json ./',
     ]);
     expect(stages.get('deps')!.join('\n')).toContain('npm ci --omit=dev');
@@ -64,12 +65,13 @@ describe('the runtime stage, replayed without a container engine', () => {
   beforeAll(async () => {
     t = await startTestCore();
     if (!existsSync(join(ROOT, 'dist', 'app', 'server.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-    // What the runtime stage holds: production dependencies only, dist/app and dist/schema, package.json.
+    // What the runtime stage holds: production dependencies only, dist/app, dist/schema and dist/openapi, package.json.
     dir = mkdtempSync(join(tmpdir(), 'picus-runtime-'));
     for (const file of ['package.json', 'package-lock.json']) cpSync(join(ROOT, file), join(dir, file));
     execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir, stdio: 'ignore' });
     cpSync(join(ROOT, 'dist', 'app'), join(dir, 'dist', 'app'), { recursive: true });
     cpSync(join(ROOT, 'dist', 'schema'), join(dir, 'dist', 'schema'), { recursive: true });
+    cpSync(join(ROOT, 'dist', 'openapi'), join(dir, 'dist', 'openapi'), { recursive: true });
   }, 180_000);
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import request from 'supertest';
+import { parse } from 'yaml';
+import { createApp } from '../../app/create-app';
+import { OPENAPI_FILE } from '../../app/rest/openapi-router';
+import { API_ROUTES } from '../../app/wire/routes';
+import { startTestCore, type TestCore } from '../support/test-core';
+
+const spec = parse(readFileSync(OPENAPI_FILE, 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+
+describe('the published REST contract', () => {
+  let t: TestCore;
+  beforeAll(async () => {
+    t = await startTestCore();
+  });
+  afterAll(() => t.close());
+
+  it('serves the spec as JSON and as YAML, the same document', async () => {
+    const { app } = await createApp({ core: t.core });
+    const json = await request(app).get('/openapi.json');
+    expect(json.status).toBe(200);
+    expect(json.headers['content-type']).toMatch(/^application\/json/);
+    expect(json.body).toEqual(spec);
+    const yaml = await request(app).get('/openapi.yaml');
+    expect(yaml.headers['content-type']).toMatch(/^application\/yaml/);
+    expect(parse(yaml.text)).toEqual(spec);
+  });
+
+  it('serves the reference page and its assets outside production, and neither in production', async () => {
+    const { app } = await createApp({ core: t.core });
+    const page = await request(app).get('/docs');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('/docs/assets/swagger-ui-bundle.js');
+    expect((await request(app).get('/docs/assets/swagger-ui-bundle.js')).status).toBe(200);
+    const production = await startTestCore({ NODE_ENV: 'production', AUTH_MODE: 'off', LOG_LEVEL: 'silent' });
+    try {
+      const { app: prod } = await createApp({ core: production.core });
+      expect((await request(prod).get('/docs')).status).toBe(404);
+      expect((await request(prod).get('/openapi.json')).status).toBe(200);
+    } finally {
+      await production.close();
+    }
+  });
+
+  it('documents exactly the REST routes the route table serves', () => {
+    const documented = Object.entries(spec.paths).flatMap(([path, ops]) => Object.keys(ops).filter((k) => ['get', 'put', 'post', 'delete'].includes(k)).map((m) => `${m.toUpperCase()} ${path}`));
+    const served = API_ROUTES.filter((r) => !['/graphql', '/openapi.json', '/openapi.yaml', '/docs'].includes(r.path)).map((r) => `${r.method} ${r.path}`);
+    expect(documented.sort()).toEqual(served.sort());
+  });
+
+  it('names for each operation the scope the route table requires', () => {
+    for (const route of API_ROUTES) {
+      const op = spec.paths[route.path]?.[route.method.toLowerCase()] as { security?: Record<string, string[]>[] } | undefined;
+      if (!op) continue;
+      const scopes = op.security?.flatMap((s) => s.bearer ?? []) ?? [];
+      expect([route.method, route.path, scopes]).toEqual([route.method, route.path, route.auth === 'open' ? [] : [route.auth]]);
+    }
+  });
+});

@@ -25,7 +25,8 @@ module.exports = {
       transformIgnorePatterns,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
-      setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],
+      // Every REST response the tier receives is held to the published contract (openapi/picus.yaml).
+      setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts', '<rootDir>/test/support/openapi-hooks.ts'],
       globals: { testTimeoutMs: 30000 },
     },
     {

@@ -1,6 +1,7 @@
 import { Agent, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { withoutContract } from '../support/openapi-contract';
 import { createLogger } from '../../app/core/logger';
 import { startHttpServer, type RunningServer } from '../../app/http/http-server';
 import { createHandler } from '../../lambda/create-handler';
@@ -150,7 +151,8 @@ describe('local ALB Lambda target rules', () => {
       },
       0,
     );
-    const res = await request(alb.url).delete('/picus/x?a=1&a=2').set('X-Custom', 'one');
+    // A stand-in Lambda's 204, not this API's answer: the contract check does not apply.
+    const res = await withoutContract(async () => request(alb.url).delete('/picus/x?a=1&a=2').set('X-Custom', 'one'));
     await alb.close();
     expect(res.status).toBe(204);
     expect(res.headers['x-v']).toBe('1, 2');

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { createApp } from '../../app/create-app';
 import { OPENAPI_FILE } from '../../app/rest/openapi-router';
 import { API_ROUTES } from '../../app/wire/routes';
+import { contractProblems } from '../support/openapi-contract';
 import { startTestCore, type TestCore } from '../support/test-core';
 
 const spec = parse(readFileSync(OPENAPI_FILE, 'utf8')) as { paths: Record<string, Record<string, unknown>> };
@@ -46,6 +47,22 @@ describe('the published REST contract', () => {
     const documented = Object.entries(spec.paths).flatMap(([path, ops]) => Object.keys(ops).filter((k) => ['get', 'put', 'post', 'delete'].includes(k)).map((m) => `${m.toUpperCase()} ${path}`));
     const served = API_ROUTES.filter((r) => !['/graphql', '/openapi.json', '/openapi.yaml', '/docs'].includes(r.path)).map((r) => `${r.method} ${r.path}`);
     expect(documented.sort()).toEqual(served.sort());
+  });
+
+  it('has a contract check that catches an undocumented status, a missing header, a field off the schema', () => {
+    const res = (status: number, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) => ({
+      method: 'GET',
+      url: '/picus/get/abc',
+      status,
+      header: (name: string) => headers[name.toLowerCase()],
+      body: JSON.stringify(body),
+    });
+    expect(contractProblems(res(200, { id: 'abc', data: {} }, { 'content-type': 'application/json', etag: '"1.x"' }))).toEqual([]);
+    expect(contractProblems(res(418, {}))).toEqual(['GET /picus/get/abc -> 418: status 418 is not documented for GET /picus/get/{key}']);
+    expect(contractProblems(res(200, { id: 'abc', data: {} }))).toEqual(['GET /picus/get/abc -> 200: header ETag is required']);
+    expect(contractProblems(res(200, { id: 'abc', data: {}, secret: 1 }, { 'content-type': 'application/json', etag: '"1.x"' }))[0]).toMatch(/must NOT have additional properties/);
+    expect(contractProblems(res(404, { error: 'x' }))[0]).toMatch(/must have required property 'code'/);
+    expect(contractProblems({ ...res(404, {}), url: '/not/documented' })).toEqual([]);
   });
 
   it('names for each operation the scope the route table requires', () => {

@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 const transportPackages = ['express', 'express/*', '@apollo/*', '@as-integrations/*', '@escape.tech/*', 'graphql', 'graphql-*', 'cors', 'helmet', 'supertest'];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'app/graphql/__generated__/', '.data/', '.venv/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', 'app/graphql/__generated__/', 'scripts/__generated__/', '.data/', '.venv/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

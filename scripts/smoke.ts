@@ -8,42 +8,55 @@
  *   npx tsx scripts/smoke.ts http://localhost:8080     # against npm start (PICUS_TOKEN=$TOKEN, the token it printed)
  * PICUS_TOKEN, when set, is sent as the bearer token.
  */
+import createClient from 'openapi-fetch';
+import type { paths } from './__generated__/picus-api';
 
 export async function smoke(baseUrl: string, log: (line: string) => void = () => undefined, token: string | undefined = process.env.PICUS_TOKEN): Promise<void> {
   // With tokens on, every call but /health carries one (picus/read, picus/write and picus/delete).
   const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const base = baseUrl.replace(/\/$/, '');
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field below
-  const call = async (method: string, path: string, expected: number, body?: unknown): Promise<any> => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await res.text();
-    if (res.status !== expected) throw new Error(`${method} ${path}: expected ${expected}, got ${res.status}: ${text.slice(0, 200)}`);
-    log(`ok  ${method} ${path} -> ${res.status}`);
-    return text ? JSON.parse(text) : undefined;
+  // A client typed from openapi/picus.yaml (npm run generate): a route or field the contract lacks does not compile.
+  const api = createClient<paths>({ baseUrl: base, headers: auth });
+  const expect = (what: string, res: Response, expected: number, detail: unknown): void => {
+    if (res.status !== expected) throw new Error(`${what}: expected ${expected}, got ${res.status}: ${JSON.stringify(detail ?? null).slice(0, 200)}`);
+    log(`ok  ${what} -> ${res.status}`);
   };
+  const timeout = () => AbortSignal.timeout(10_000);
 
+  const health = await api.GET('/health', { signal: timeout() });
+  expect('GET /health', health.response, 200, health.error);
   const marker = `smoke-${Date.now()}`;
-  await call('GET', '/health', 200);
-  const { id } = (await call('POST', '/picus/put', 201, { smoke: marker })) as { id: string };
+  const created = await api.POST('/picus/put', { body: { smoke: marker }, signal: timeout() });
+  expect('POST /picus/put', created.response, 201, created.error);
+  const id = created.data!.id;
+  const key = { params: { path: { key: id } }, signal: timeout() };
   let deleted = false;
   try {
-    const item = await call('GET', `/picus/get/${encodeURIComponent(id)}`, 200);
-    if (item.data?.smoke !== marker) throw new Error(`GET returned other data: ${JSON.stringify(item)}`);
-    await call('GET', '/picus/list?limit=1', 200);
-    const gql = await call('POST', '/graphql', 200, { query: 'query($id: ID!) { item(id: $id) { id } }', variables: { id } });
+    const item = await api.GET('/picus/get/{key}', key);
+    expect('GET /picus/get/{key}', item.response, 200, item.error);
+    if ((item.data?.data as { smoke?: string } | undefined)?.smoke !== marker) throw new Error(`GET returned other data: ${JSON.stringify(item.data)}`);
+    const page = await api.GET('/picus/list', { params: { query: { limit: 1 } }, signal: timeout() });
+    expect('GET /picus/list?limit=1', page.response, 200, page.error);
+    // GraphQL is outside the REST contract: a plain request.
+    const gqlRes = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query($id: ID!) { item(id: $id) { id } }', variables: { id } }),
+      signal: timeout(),
+    });
+    const gql = (await gqlRes.json()) as { data?: { item?: { id?: string } } };
+    expect('POST /graphql', gqlRes, 200, gql);
     if (gql.data?.item?.id !== id) throw new Error(`GraphQL did not find the item: ${JSON.stringify(gql)}`);
-    const del = await call('DELETE', `/picus/${encodeURIComponent(id)}`, 200);
+    const del = await api.DELETE('/picus/{key}', key);
+    expect('DELETE /picus/{key}', del.response, 200, del.error);
     deleted = true;
-    if (!String(del.message).includes(id)) throw new Error(`unexpected DELETE body: ${JSON.stringify(del)}`);
-    await call('GET', `/picus/get/${encodeURIComponent(id)}`, 404);
-    await call('DELETE', `/picus/${encodeURIComponent(id)}`, 404);
+    if (!String(del.data?.message).includes(id)) throw new Error(`unexpected DELETE body: ${JSON.stringify(del.data)}`);
+    const gone = await api.GET('/picus/get/{key}', key);
+    expect('GET /picus/get/{key} (deleted)', gone.response, 404, gone.error);
+    const again = await api.DELETE('/picus/{key}', key);
+    expect('DELETE /picus/{key} (deleted)', again.response, 404, again.error);
   } finally {
-    if (!deleted) await fetch(`${base}/picus/${encodeURIComponent(id)}`, { method: 'DELETE', headers: auth }).catch(() => undefined);
+    if (!deleted) await api.DELETE('/picus/{key}', key).catch(() => undefined);
   }
 }
 

@@ -46,12 +46,14 @@ async function main(): Promise<void> {
   const lambdaApi = await startLocalLambdaApi({ port: Number(env.LAMBDA_PORT ?? 0) });
   Object.assign(env, { LAMBDA_ENDPOINT: env.LAMBDA_ENDPOINT ?? lambdaApi.url, DELETE_FUNCTION_NAME: env.DELETE_FUNCTION_NAME ?? LOCAL_DELETE_FUNCTION });
   const config = loadConfig(env);
-  const core = createCore(config);
+  // A terminal gets readable log lines; a pipe (CI, a file) gets JSON, as everywhere else.
+  const pretty = Boolean(process.stdout.isTTY);
+  const core = createCore(config, { logger: createLogger(config, 'picus-api', { pretty }) });
   await ensureItemTable(core.doc, config.tableName);
   const service = await startHttpServer(core);
 
   // The Lambda gets a core of its own, as it would in its own execution environment.
-  const lambdaCore = createCore(config, { logger: createLogger(config, 'picus-delete') });
+  const lambdaCore = createCore(config, { logger: createLogger(config, 'picus-delete', { pretty }) });
   const deleteHandler = createHandler({ itemService: lambdaCore.itemService, logger: lambdaCore.logger, cors: { origins: config.corsOrigins }, tokenVerifier: lambdaCore.tokenVerifier });
   lambdaApi.register(LOCAL_DELETE_FUNCTION, deleteHandler);
   const alb = await startLocalAlb(
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
     '',
     'Picus is running:',
     `  ALB      ${alb.url.replace("127.0.0.1", "localhost")}  (start here: DELETE /picus/* goes to the Lambda, everything else to the service)`,
-    `  service  ${service.url}  (REST: /health /ready /picus/list /picus/put /picus/get/{key})`,
+    `  service  ${service.url}  (REST: /health /ready /picus/list /picus/put /picus/get/{key} /picus/{key}; reference: /docs)`,
     `  GraphQL  ${alb.url.replace("127.0.0.1", "localhost")}/graphql`,
     `  DynamoDB ${config.dynamodbEndpoint}  table ${config.tableName}${embedded ? ' (embedded)' : ''}`,
     ...(issuer

@@ -14,7 +14,7 @@ export type Logger = pino.Logger;
  * wake-up (README "Benchmarks"); and a Lambda's lines are all written before
  * its response returns, so none waits in a queue while the function is frozen.
  */
-export function createLogger(config: Pick<Config, 'logLevel' | 'environment'>, service = 'picus-api'): Logger {
+export function createLogger(config: Pick<Config, 'logLevel' | 'environment'>, service = 'picus-api', output: { pretty?: boolean } = {}): Logger {
   const options: pino.LoggerOptions = {
     level: config.logLevel,
     base: { service, environment: config.environment },
@@ -26,5 +26,10 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'environment'>, s
       censor: '[redacted]',
     },
   };
+  // `npm start` in a terminal: readable lines (pino-pretty, a devDependency, in pino's worker thread). JSON
+  // everywhere else, production included.
+  if (output.pretty) {
+    return pino(options, pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,environment' } }));
+  }
   return pino(options, pino.destination({ dest: 1, sync: true }));
 }

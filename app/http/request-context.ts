@@ -38,7 +38,9 @@ export function requestContext(logger: Logger) {
     res.setHeader('X-Request-Id', requestId);
     res.on('finish', () => {
       const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : req.originalUrl.startsWith('/graphql') ? '/graphql' : 'unmatched';
-      const level = res.statusCode >= 500 ? 'error' : 'info';
+      // The load balancer's health checks (every few seconds per target) are logged at debug while they pass.
+      const healthCheck = (req.headers['user-agent'] ?? '').startsWith('ELB-HealthChecker/') && res.statusCode < 400;
+      const level = res.statusCode >= 500 ? 'error' : healthCheck ? 'debug' : 'info';
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       logger[level]({ requestId, method: req.method, route, status: res.statusCode, durationMs, ...principalOf(res) }, 'request');
     });

@@ -96,6 +96,10 @@ export function createItemsRouter(deps: { itemService: ItemService; maxBodyBytes
   router.all('/picus/list', methodNotAllowed(['GET', 'HEAD']));
   router.all('/picus/put', methodNotAllowed(['POST']));
   router.all('/picus/get/:key', methodNotAllowed(['GET', 'HEAD']));
+  // /picus/{key} takes PUT here and DELETE in the Lambda; other methods are a 405 (not on the original's own paths,
+  // which keep their answers).
+  const notAnItemMethod = methodNotAllowed(['PUT', 'DELETE']);
+  router.all('/picus/:key', (req, res, next) => (['get', 'list', 'put'].includes(req.params.key as string) ? next() : notAnItemMethod(req, res)));
   return router;
 }
 

@@ -1,7 +1,7 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Context } from 'aws-lambda';
 import serverless from 'serverless-http';
-import { SCOPES, type Principal, type TokenVerifier } from '../app/core/auth/token-verifier';
+import { authorize, SCOPES, type Principal, type TokenVerifier } from '../app/core/auth/token-verifier';
 import { AuthUnavailableError, DatabaseUnavailableError, DomainError, describeCause, ForbiddenError, httpStatusFor, UnauthenticatedError } from '../app/core/errors';
 import type { ItemService } from '../app/core/items/item-service';
 import type { Logger } from '../app/core/logger';
@@ -91,7 +91,7 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
         return;
       }
       // The edge checks tokens too, but not on every path here (an HTTP listener, API Gateway, a direct invoke).
-      if (tokenVerifier && req.method === 'DELETE') principal = await authorize(tokenVerifier, headerOf(event, 'authorization'));
+      if (tokenVerifier && req.method === 'DELETE') principal = await authorize(tokenVerifier, bearerCredentials(headerOf(event, 'authorization')), SCOPES.delete);
       if (key === undefined) {
         fail(res, 400, 'VALIDATION_FAILED', MISSING_KEY);
       } else if (req.method !== 'DELETE') {
@@ -137,15 +137,6 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
     result.isBase64Encoded = Boolean(result.isBase64Encoded);
     return result;
   };
-}
-
-/** The caller, from the Authorization header; it must hold picus/delete. */
-async function authorize(verifier: TokenVerifier, authorization: string | undefined): Promise<Principal> {
-  const credentials = bearerCredentials(authorization);
-  if (credentials.kind !== 'token') throw new UnauthenticatedError(credentials.kind === 'malformed');
-  const principal = await verifier.verify(credentials.token);
-  if (!principal.scopes.has(SCOPES.delete)) throw new ForbiddenError(SCOPES.delete);
-  return principal;
 }
 
 /**

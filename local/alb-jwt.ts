@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { bearerCredentials } from '../app/wire/auth';
 
 /**
  * The ALB's jwt-validation action, as the local ALB applies it before forwarding
@@ -12,8 +13,9 @@ export type EdgeVerdict = 'valid' | 'invalid' | 'unavailable';
 export function createEdgeJwtValidator(options: { issuer: string; jwksUrl: string }): (authorization: string | undefined, scope: string | null) => Promise<EdgeVerdict> {
   const jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 1000, timeoutDuration: 2000 });
   return async (authorization, scope) => {
-    const token = /^Bearer +(\S+)$/i.exec(authorization ?? '')?.[1];
-    if (!token) return 'invalid';
+    const credentials = bearerCredentials(authorization);
+    if (credentials.kind !== 'token') return 'invalid';
+    const { token } = credentials;
     try {
       const { payload } = await jwtVerify(token, jwks, { issuer: options.issuer, algorithms: ['RS256'], requiredClaims: ['exp'] });
       if (scope === null) return 'valid';

@@ -123,6 +123,7 @@ export function loadConfig(env: Env): Config {
 
   const corsOrigins = parseCorsOrigins(read('CORS_ORIGINS'), isProduction, problems);
   const auth = parseAuth(read, int, isProduction, problems);
+  const deleteFunctionName = read('DELETE_FUNCTION_NAME');
   const lambdaEndpoint = read('LAMBDA_ENDPOINT');
   if (lambdaEndpoint !== undefined && !isHttpUrl(lambdaEndpoint)) problems.push(`LAMBDA_ENDPOINT must be an http(s) URL (got ${JSON.stringify(lambdaEndpoint)})`);
 
@@ -147,7 +148,7 @@ export function loadConfig(env: Env): Config {
     shutdownDelayMs: int('SHUTDOWN_DELAY_MS', isProduction ? 5000 : 0, 0, 60000),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 15000, 0, 100000),
     auth,
-    deleteFunction: read('DELETE_FUNCTION_NAME') ? { name: read('DELETE_FUNCTION_NAME')!, qualifier: read('DELETE_FUNCTION_QUALIFIER') ?? 'live' } : undefined,
+    deleteFunction: deleteFunctionName ? { name: deleteFunctionName, qualifier: read('DELETE_FUNCTION_QUALIFIER') ?? 'live' } : undefined,
     lambdaEndpoint,
   };
 

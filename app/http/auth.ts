@@ -1,6 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import type { Principal, TokenVerifier } from '../core/auth/token-verifier';
-import { ForbiddenError, UnauthenticatedError } from '../core/errors';
+import { authorize, type Principal, type TokenVerifier } from '../core/auth/token-verifier';
 import { bearerCredentials } from '../wire/auth';
 import { routeFor } from '../wire/routes';
 
@@ -21,12 +20,8 @@ export function authMiddleware(verifier: TokenVerifier): RequestHandler {
   return async (req, res, next) => {
     const route = routeFor(req.method, req.path);
     if (!route || route.auth === 'open') return next();
-    const credentials = bearerCredentials(req.headers.authorization);
-    if (credentials.kind !== 'token') return next(new UnauthenticatedError(credentials.kind === 'malformed'));
     try {
-      const principal = await verifier.verify(credentials.token);
-      if (route.auth !== 'token' && !principal.scopes.has(route.auth)) return next(new ForbiddenError(route.auth));
-      res.locals.principal = principal;
+      res.locals.principal = await authorize(verifier, bearerCredentials(req.headers.authorization), route.auth);
       next();
     } catch (error) {
       next(error);

@@ -427,6 +427,8 @@ async function main(): Promise<void> {
     };
     const nextOursDelete = takeFrom(oursDeletes);
     const nextFloorDelete = takeFrom(floorDeletes);
+    const nextGraphqlDelete = takeFrom(graphqlDeletes);
+    const nextFloorGraphqlDelete = takeFrom(floorGraphqlDeletes);
     const floorGet = (): Spec => ({ proc: floor, url: floor.url, method: 'GET', next: () => ({ path: `/get/${anyId()}` }) });
     const floorPut = (): Spec => ({ proc: floor, url: floor.url, method: 'POST', next: () => ({ path: '/put', body: JSON.stringify(sampleData(n++)) }) });
     const ours = (method: Spec['method'], next: Spec['next']) => (): Spec => ({ proc: service, url: service.url, method, next });
@@ -486,8 +488,8 @@ async function main(): Promise<void> {
         name: 'GraphQL deleteItem (service → Lambda invoke → DeleteItem)',
         floorLabel: 'DeleteItem',
         byAmount: true,
-        floor: () => ({ proc: floor, url: floor.url, method: 'DELETE', next: () => ({ path: `/item/${takeFrom(floorGraphqlDeletes)()}` }) }),
-        ours: ours('POST', () => ({ path: '/graphql', body: gql(DELETE, { id: takeFrom(graphqlDeletes)() }) })),
+        floor: () => ({ proc: floor, url: floor.url, method: 'DELETE', next: () => ({ path: `/item/${nextFloorGraphqlDelete()}` }) }),
+        ours: ours('POST', () => ({ path: '/graphql', body: gql(DELETE, { id: nextGraphqlDelete() }) })),
       },
       {
         name: 'DELETE /picus/{id} via local ALB → Lambda',

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import { AuthUnavailableError, UnauthenticatedError } from '../errors';
+import { AuthUnavailableError, ForbiddenError, UnauthenticatedError } from '../errors';
 
 /** Who made a request, from a verified access token. */
 export interface Principal {
@@ -123,6 +123,21 @@ async function discoverJwksUrl(issuer: string, timeoutMs: number): Promise<strin
   } catch (error) {
     throw new AuthUnavailableError(undefined, { cause: error });
   }
+}
+
+/** What a transport read from the Authorization header (app/wire/auth.ts parses it). */
+export type PresentedCredentials = { kind: 'absent' } | { kind: 'malformed' } | { kind: 'token'; token: string };
+
+/**
+ * The one authorization step of every target: a token must be presented and verify, and hold `need` unless
+ * `need` is 'token' (any valid token; GraphQL then checks a scope per field). Throws UnauthenticatedError (401),
+ * ForbiddenError (403) or AuthUnavailableError (503).
+ */
+export async function authorize(verifier: TokenVerifier, credentials: PresentedCredentials, need: Scope | 'token'): Promise<Principal> {
+  if (credentials.kind !== 'token') throw new UnauthenticatedError(credentials.kind === 'malformed');
+  const principal = await verifier.verify(credentials.token);
+  if (need !== 'token' && !principal.scopes.has(need)) throw new ForbiddenError(need);
+  return principal;
 }
 
 /** A verifier from the configuration, or undefined when authentication is off. */

@@ -78,15 +78,17 @@ export function createDynamoItemStore(options: DynamoItemStoreOptions): ItemStor
     }
   }
 
+  async function get(id: string): Promise<Item | null> {
+    try {
+      const result = await doc.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true, ...PROJECTION }));
+      return result.Item ? toItem(result.Item) : null;
+    } catch (error) {
+      throw translateError(error);
+    }
+  }
+
   return {
-    async get(id) {
-      try {
-        const result = await doc.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true, ...PROJECTION }));
-        return result.Item ? toItem(result.Item) : null;
-      } catch (error) {
-        throw translateError(error);
-      }
-    },
+    get,
 
     async batchGet(ids) {
       // Duplicate keys in one call are a ValidationException; order is not guaranteed either.
@@ -150,14 +152,9 @@ export function createDynamoItemStore(options: DynamoItemStoreOptions): ItemStor
       } catch (error) {
         if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw translateError(error);
         // Missing, or moved on: one read tells which (no emulator returns the item with the failure).
-        let current: Record<string, unknown> | undefined;
-        try {
-          current = (await doc.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true, ...PROJECTION }))).Item;
-        } catch (readError) {
-          throw translateError(readError);
-        }
+        const current = await get(id);
         if (!current) throw itemNotFound(id, { cause: error });
-        throw new VersionConflictError(id, toItem(current).version, undefined, { cause: error });
+        throw new VersionConflictError(id, current.version, undefined, { cause: error });
       }
     },
 

@@ -7,12 +7,14 @@ import { createGraphQL } from './graphql/create-graphql';
 import type { GraphQLContext } from './graphql/context';
 import { authMiddleware } from './http/auth';
 import { corsMiddleware } from './http/cors';
+import { sendError } from './http/http-errors';
 import { createLifecycle, type Lifecycle } from './http/lifecycle';
 import { requestContext } from './http/request-context';
 import { errorMiddleware } from './rest/error-middleware';
 import { createHealthRouter } from './rest/health-router';
 import { createItemsRouter } from './rest/items-router';
 import { createOpenApiRouter } from './rest/openapi-router';
+import { HttpError } from './wire/errors';
 
 /**
  * The security headers of a JSON API, as the OWASP REST Security Cheat Sheet
@@ -93,7 +95,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(graphql.router);
 
   app.use((_req, res) => {
-    res.status(404).json({ error: 'Not found', code: 'NOT_FOUND' });
+    sendError(res, new HttpError('NOT_FOUND'));
   });
   app.use(errorMiddleware(core.logger));
 

@@ -2,12 +2,13 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Context } from 'aws-lambda';
 import serverless from 'serverless-http';
 import { authorize, SCOPES, type Principal, type TokenVerifier } from '../app/core/auth/token-verifier';
-import { AuthUnavailableError, DatabaseUnavailableError, DomainError, describeCause, ForbiddenError, httpStatusFor, UnauthenticatedError } from '../app/core/errors';
+import { ValidationError } from '../app/core/errors';
 import type { ItemService } from '../app/core/items/item-service';
 import type { Logger } from '../app/core/logger';
 import { traceRootOf } from '../app/core/trace';
-import { bearerCredentials, insufficientScopeChallenge, unauthenticatedChallenge } from '../app/wire/auth';
+import { bearerCredentials } from '../app/wire/auth';
 import { corsResponseHeaders, preflightAnswer, type CorsPolicy } from '../app/wire/cors-policy';
+import { HttpError, logFailure, toErrorResponse } from '../app/wire/errors';
 
 export interface DeleteHandlerDeps {
   itemService: ItemService;
@@ -68,9 +69,14 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
     res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers });
     res.end(text);
   };
-  // The original's clients read `detail`; everyone else reads `error` and `code`.
-  const fail = (res: ServerResponse, status: number, code: string, message: string, headers?: Record<string, string>): void =>
-    respond(res, status, { error: message, detail: message, code }, headers);
+  // The catalogue's answer (app/wire/errors.ts), as the service gives it. The original's clients read `detail`;
+  // everyone else reads `error` and `code`. A failure of ours keeps the original's message.
+  const fail = (res: ServerResponse, error: unknown, log: Logger): void => {
+    const answer = toErrorResponse(error);
+    logFailure(log, error, answer);
+    const message = answer.internal || answer.body.code === 'DATABASE_UNAVAILABLE' ? 'Failed to delete item from database' : answer.body.error;
+    respond(res, answer.status, { error: message, detail: message, code: answer.body.code }, answer.headers);
+  };
 
   const deleteItem = async (req: LambdaRequest, res: ServerResponse): Promise<void> => {
     const event = req.apiGateway?.event ?? {};
@@ -93,9 +99,9 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
       // The edge checks tokens too, but not on every path here (an HTTP listener, API Gateway, a direct invoke).
       if (tokenVerifier && req.method === 'DELETE') principal = await authorize(tokenVerifier, bearerCredentials(headerOf(event, 'authorization')), SCOPES.delete);
       if (key === undefined) {
-        fail(res, 400, 'VALIDATION_FAILED', MISSING_KEY);
+        fail(res, new ValidationError(MISSING_KEY), log);
       } else if (req.method !== 'DELETE') {
-        fail(res, 405, 'METHOD_NOT_ALLOWED', `Method ${req.method} not allowed; use DELETE`, { Allow: 'DELETE' });
+        fail(res, new HttpError('METHOD_NOT_ALLOWED', `Method ${req.method} not allowed; use DELETE`, { Allow: 'DELETE' }), log);
       } else {
         const deleted = await itemService.delete(key);
         // Prefer: return=representation (RFC 7240): the deleted item too, as GraphQL's deleteItem needs it.
@@ -106,23 +112,7 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
         }
       }
     } catch (error) {
-      if (error instanceof UnauthenticatedError) {
-        fail(res, 401, error.code, error.message, { 'WWW-Authenticate': unauthenticatedChallenge(error.presented) });
-      } else if (error instanceof ForbiddenError) {
-        fail(res, 403, error.code, error.message, { 'WWW-Authenticate': insufficientScopeChallenge(error.scope) });
-      } else if (error instanceof AuthUnavailableError) {
-        log.error({ code: error.code, cause: describeCause(error) }, 'delete refused: token keys unavailable');
-        fail(res, 503, error.code, error.message, { 'Retry-After': String(error.retryAfterSeconds) });
-      } else if (error instanceof DomainError && error.code !== 'INTERNAL' && error.code !== 'DATABASE_UNAVAILABLE') {
-        fail(res, httpStatusFor(error.code), error.code, error.message);
-      } else if (error instanceof DatabaseUnavailableError) {
-        // Logged at error level: the Lambda target group's 5XX alarm counts these responses.
-        log.error({ code: error.code, cause: describeCause(error) }, 'delete failed: database unavailable');
-        fail(res, 503, error.code, 'Failed to delete item from database', { 'Retry-After': String(error.retryAfterSeconds) });
-      } else {
-        log.error({ err: error }, 'delete failed');
-        fail(res, 500, 'INTERNAL', 'Failed to delete item from database');
-      }
+      fail(res, error, log);
     } finally {
       log.info({ method: req.method, route: '/picus/{key}', status: res.statusCode, ...(principal ? { sub: principal.sub, clientId: principal.clientId } : {}) }, 'request');
     }

@@ -1,6 +1,7 @@
 import { Agent, createServer, request as httpRequest, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { answerClientErrors } from '../app/http/client-errors';
 import { listen } from '../app/http/listen';
+import { ERROR_CATALOGUE, HttpError, toErrorResponse } from '../app/wire/errors';
 import { buildAlbEvent, forwardedHeaders, LAMBDA_PAYLOAD_LIMIT, readAlbResult } from './alb-event';
 import { createEdgeJwtValidator } from './alb-jwt';
 import { createRouter, loadListenerRules, type ListenerRules } from './alb-rules';
@@ -67,7 +68,7 @@ interface Target {
   drained?: () => void;
 }
 
-const ALB_ERROR_CODES = { 401: 'UNAUTHENTICATED', 413: 'PAYLOAD_TOO_LARGE', 500: 'JWKS_UNAVAILABLE', 502: 'BAD_GATEWAY', 503: 'NO_HEALTHY_TARGET', 504: 'GATEWAY_TIMEOUT' } as const;
+type AlbErrorCode = 'UNAUTHENTICATED' | 'PAYLOAD_TOO_LARGE' | 'JWKS_UNAVAILABLE' | 'BAD_GATEWAY' | 'NO_HEALTHY_TARGET' | 'GATEWAY_TIMEOUT';
 
 const DEFAULT_HEALTH_CHECK: HealthCheck = { path: '/health', intervalMs: 30_000, timeoutMs: 5_000, healthyThreshold: 2, unhealthyThreshold: 3, matcher: 200 };
 
@@ -139,21 +140,24 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
   };
 
   /** The ALB's own answers. The real ALB sends an HTML page; locally they keep the JSON error shape clients parse. */
-  const sendError = (res: ServerResponse, status: keyof typeof ALB_ERROR_CODES): void => {
+  const sendError = (res: ServerResponse, code: AlbErrorCode): void => {
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    const body = JSON.stringify({ error: STATUS_CODES[status], code: ALB_ERROR_CODES[status] });
+    // The catalogue's status; the message is the reason phrase, as the real ALB's page says.
+    const { status } = ERROR_CATALOGUE[code];
+    const answer = toErrorResponse(new HttpError(code, STATUS_CODES[status], code === 'UNAUTHENTICATED' ? { 'WWW-Authenticate': 'Bearer' } : {}));
+    const body = JSON.stringify(answer.body);
     // The ALB's own answers: no CORS headers can be configured on them (README "Calling from a browser").
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), server: 'awselb/2.0', ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), server: 'awselb/2.0', ...answer.headers });
     res.end(body);
   };
 
   const forwardToService = (req: IncomingMessage, res: ServerResponse): void => {
     const target = pickTarget();
     if (!target) {
-      sendError(res, 503);
+      sendError(res, 'NO_HEALTHY_TARGET');
       return;
     }
     target.inFlight += 1;
@@ -198,7 +202,7 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
     upstream.on('timeout', () => upstream.destroy(Object.assign(new Error('idle timeout'), { code: 'ALB_IDLE_TIMEOUT' })));
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       finish();
-      sendError(res, error.code === 'ALB_IDLE_TIMEOUT' ? 504 : 502);
+      sendError(res, error.code === 'ALB_IDLE_TIMEOUT' ? 'GATEWAY_TIMEOUT' : 'BAD_GATEWAY');
     });
     res.on('close', () => {
       if (!res.writableFinished) upstream.destroy();
@@ -216,7 +220,7 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
       if (size <= LAMBDA_PAYLOAD_LIMIT) chunks.push(chunk as Buffer);
     }
     if (size > LAMBDA_PAYLOAD_LIMIT) {
-      sendError(res, 413);
+      sendError(res, 'PAYLOAD_TOO_LARGE');
       return;
     }
     const event = buildAlbEvent({ req, body: Buffer.concat(chunks), targetGroupArn, multiValueHeaders, listenerPort: port });
@@ -229,7 +233,7 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
       ({ status, headers, body } = readAlbResult(result, multiValueHeaders));
     } catch {
       // A Lambda that throws, times out or answers malformed JSON is a 502 at the ALB.
-      sendError(res, 502);
+      sendError(res, 'BAD_GATEWAY');
       return;
     }
     res.statusCode = status;
@@ -241,7 +245,7 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
   const validateJwt = options.jwtValidation ? createEdgeJwtValidator(options.jwtValidation) : undefined;
   let rejected = 0;
   const dispatch = (req: IncomingMessage, res: ServerResponse, target: 'lambda' | 'service'): void => {
-    if (target === 'lambda') invokeLambda(req, res).catch(() => sendError(res, 502));
+    if (target === 'lambda') invokeLambda(req, res).catch(() => sendError(res, 'BAD_GATEWAY'));
     else forwardToService(req, res);
   };
   const server: Server = createServer((req, res) => {
@@ -252,7 +256,7 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
     void validateJwt(req.headers.authorization, jwt.scope).then((verdict) => {
       if (verdict === 'valid') return dispatch(req, res, target);
       rejected += 1;
-      sendError(res, verdict === 'unavailable' ? 500 : 401);
+      sendError(res, verdict === 'unavailable' ? 'JWKS_UNAVAILABLE' : 'UNAUTHENTICATED');
     });
   });
   server.keepAliveTimeout = idleTimeoutMs;

@@ -1,17 +1,14 @@
 /**
- * Domain errors with stable codes. Clients depend on `code`, never on messages;
- * each transport (REST, GraphQL, Lambda) maps codes to its own status once.
+ * Domain errors with stable codes. Clients depend on `code`, never on messages. What a code means on the wire
+ * (status, retry hint) is in the catalogue, app/wire/errors.ts; app/core knows nothing of HTTP.
  */
 
-export type ErrorCode =
+export type DomainErrorCode =
   | 'NOT_FOUND'
   | 'VALIDATION_FAILED'
   | 'PAYLOAD_TOO_LARGE'
-  | 'HEADERS_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'METHOD_NOT_ALLOWED'
   | 'DATABASE_UNAVAILABLE'
-  | 'SHUTTING_DOWN'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'PRECONDITION_FAILED'
@@ -22,7 +19,7 @@ export type ErrorCode =
 
 export class DomainError extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: DomainErrorCode,
     message: string,
     options?: ErrorOptions,
   ) {
@@ -62,8 +59,6 @@ export class UnsupportedMediaTypeError extends DomainError {
 
 /** DynamoDB throttled us, timed out or could not be reached: the caller may retry later. */
 export class DatabaseUnavailableError extends DomainError {
-  /** Seconds a client should wait before retrying. */
-  readonly retryAfterSeconds = 1;
   constructor(message = 'Database temporarily unavailable, retry later', options?: ErrorOptions) {
     super('DATABASE_UNAVAILABLE', message, options);
   }
@@ -93,7 +88,6 @@ export class ForbiddenError extends DomainError {
 
 /** The issuer's keys cannot be fetched and none are cached: the token may be good, so never a 401. */
 export class AuthUnavailableError extends DomainError {
-  readonly retryAfterSeconds = 5;
   constructor(message = 'Token verification is temporarily unavailable, retry later', options?: ErrorOptions) {
     super('AUTH_UNAVAILABLE', message, options);
   }
@@ -120,16 +114,8 @@ export class PreconditionRequiredError extends DomainError {
 
 /** The DELETE Lambda is throttled, timed out or unreachable: the caller may retry later. */
 export class DeleteUnavailableError extends DomainError {
-  readonly retryAfterSeconds = 1;
   constructor(message = 'Deleting is temporarily unavailable, retry later', options?: ErrorOptions) {
     super('DELETE_UNAVAILABLE', message, options);
-  }
-}
-
-/** Makes a missing branch of a switch over a union a compile error. */
-export class UnreachableCaseError extends Error {
-  constructor(value: never) {
-    super(`Unreachable case: ${JSON.stringify(value)}`);
   }
 }
 
@@ -137,46 +123,4 @@ export class UnreachableCaseError extends Error {
 export function describeCause(error: unknown): string | undefined {
   const cause = (error as { cause?: unknown }).cause;
   return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
-}
-
-export function isDomainError(error: unknown): error is DomainError {
-  return error instanceof DomainError;
-}
-
-/**
- * One code-to-status table for every HTTP transport (the REST routes and the
- * DELETE Lambda). GraphQL answers 200 with the code in `extensions.code`.
- */
-export function httpStatusFor(code: ErrorCode): number {
-  switch (code) {
-    case 'NOT_FOUND':
-      return 404;
-    case 'VALIDATION_FAILED':
-      return 400;
-    case 'PAYLOAD_TOO_LARGE':
-      return 413;
-    case 'HEADERS_TOO_LARGE':
-      return 431;
-    case 'UNSUPPORTED_MEDIA_TYPE':
-      return 415;
-    case 'METHOD_NOT_ALLOWED':
-      return 405;
-    case 'PRECONDITION_FAILED':
-      return 412;
-    case 'PRECONDITION_REQUIRED':
-      return 428;
-    case 'UNAUTHENTICATED':
-      return 401;
-    case 'FORBIDDEN':
-      return 403;
-    case 'DATABASE_UNAVAILABLE':
-    case 'SHUTTING_DOWN':
-    case 'AUTH_UNAVAILABLE':
-    case 'DELETE_UNAVAILABLE':
-      return 503;
-    case 'INTERNAL':
-      return 500;
-    default:
-      throw new UnreachableCaseError(code);
-  }
 }

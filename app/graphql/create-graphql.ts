@@ -10,11 +10,12 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Core } from '../core/create-core';
 import type { Logger } from '../core/logger';
-import { graphqlErrorBody, toErrorResponse } from '../http/http-errors';
+import { sendGraphQLError } from '../http/http-errors';
+import { logFailure, toErrorResponse } from '../wire/errors';
 import { createContext, type GraphQLContext } from './context';
 import { createLambdaClient } from '../core/aws/lambda';
 import { createItemDeleter, type ItemDeleter } from '../core/items/item-deleter';
-import { formatError, isUnexpected } from './format-error';
+import { formatError, originalOf } from './format-error';
 import { resolvers } from './resolvers';
 
 /**
@@ -67,8 +68,10 @@ export async function createGraphQL(deps: { core: Core; httpServer?: Server }): 
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue }) {
+          // The same policy as REST and the Lambda: a DynamoDB outage is one warn line here too, though the response is a 200.
           for (const error of errors) {
-            if (isUnexpected(error)) core.logger.error({ requestId: contextValue.requestId, err: error.originalError ?? error }, 'graphql error');
+            const original = originalOf(error);
+            if (original) logFailure(core.logger, original, toErrorResponse(original), { requestId: contextValue.requestId });
           }
         },
       };
@@ -134,13 +137,6 @@ const headerValue = (value: string | string[] | undefined): string | undefined =
 /** Body-parser failures before Apollo runs, in the GraphQL-over-HTTP error shape. */
 function graphqlErrorMiddleware(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    if (toErrorResponse(error).internal) logger.error({ requestId: req.id, err: error }, 'unhandled graphql transport error');
-    sendGraphQLHttpError(res, error);
+    logFailure(logger, error, sendGraphQLError(res, error), { requestId: req.id });
   };
-}
-
-/** An error answered before GraphQL runs (bad body, no or bad token), as GraphQL-over-HTTP clients read it. */
-export function sendGraphQLHttpError(res: Response, error: unknown): void {
-  const { status, body, headers } = toErrorResponse(error);
-  res.status(status).set(headers).json(graphqlErrorBody(body));
 }

@@ -1,7 +1,8 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { DeleteUnavailableError, DomainError, VersionConflictError } from '../core/errors';
+import { DomainError, VersionConflictError } from '../core/errors';
+import { ERROR_CATALOGUE } from '../wire/errors';
 
 /**
  * The GraphQL transport's single error mapping point. Domain errors keep their
@@ -15,11 +16,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     // GraphQL speaks of versions, not preconditions: CONFLICT, with where the item stands.
     return { message: original.message, locations, path, extensions: { code: 'CONFLICT', currentVersion: original.currentVersion } };
   }
-  if (original instanceof DeleteUnavailableError) {
-    return { message: original.message, locations, path, extensions: { code: original.code, retryAfterSeconds: original.retryAfterSeconds } };
-  }
   if (original instanceof DomainError) {
-    return { message: original.message, locations, path, extensions: { code: original.code } };
+    // The catalogue's retry hint, as REST sends it in Retry-After.
+    const { retryAfterSeconds } = ERROR_CATALOGUE[original.code];
+    return { message: original.message, locations, path, extensions: { code: original.code, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) } };
   }
   const code = formatted.extensions?.code;
   if (original instanceof GraphQLError && typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
@@ -28,9 +28,16 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   return { message: 'Internal server error', locations, path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
-/** Whether an error reaching the client was unexpected, so it is logged with its stack. */
-export function isUnexpected(error: unknown): boolean {
+/**
+ * The error to log for one GraphQL error: what a resolver threw, or the GraphQL error itself when it is
+ * unexpected; undefined for GraphQL's own client errors (parse, validation, variables, limits), which are not
+ * failures of ours.
+ */
+export function originalOf(error: unknown): unknown {
   const original = unwrapResolverError(error);
-  if (original instanceof DomainError) return original.code === 'INTERNAL';
-  return !(original instanceof GraphQLError) || original.extensions.code === undefined || original.extensions.code === 'INTERNAL_SERVER_ERROR';
+  if (original instanceof GraphQLError) {
+    const code = original.extensions.code;
+    return code === undefined || code === 'INTERNAL_SERVER_ERROR' ? (original.originalError ?? original) : undefined;
+  }
+  return original;
 }

@@ -1,24 +1,19 @@
 import type { NextFunction, Request, Response } from 'express';
-import { describeCause } from '../core/errors';
 import type { Logger } from '../core/logger';
-import { graphqlErrorBody, toErrorResponse } from '../http/http-errors';
+import { sendError, sendGraphQLError } from '../http/http-errors';
+import { logFailure, toErrorResponse } from '../wire/errors';
 
 /** The REST transport's single error mapping point; registered last. */
 export function errorMiddleware(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const { status, body, headers, internal } = toErrorResponse(error);
-    if (internal) logger.error({ requestId: req.id, err: error }, 'unhandled error');
-    else if (status >= 500) logger.warn({ requestId: req.id, code: body.code, cause: describeCause(error) }, 'dependency failure');
-    if (req.path === '/graphql' && !res.headersSent) {
-      // Refused before GraphQL ran (the token check): answered in GraphQL's error shape, with the same status.
-      res.status(status).set(headers).json(graphqlErrorBody(body));
-      return;
-    }
     if (res.headersSent) {
+      logFailure(logger, error, toErrorResponse(error), { requestId: req.id });
       // A streamed response already promised 200: cut the connection so the client sees a truncated body, not a complete one.
       res.destroy();
       return;
     }
-    res.status(status).set(headers).json(body);
+    // Refused before GraphQL ran (the token check): answered in GraphQL's error shape, with the same status.
+    const answer = req.path === '/graphql' ? sendGraphQLError(res, error) : sendError(res, error);
+    logFailure(logger, error, answer, { requestId: req.id });
   };
 }

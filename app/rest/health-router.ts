@@ -1,6 +1,9 @@
 import { Router } from 'express';
+import { DatabaseUnavailableError } from '../core/errors';
 import type { ItemService } from '../core/items/item-service';
+import { sendError } from '../http/http-errors';
 import type { Lifecycle } from '../http/lifecycle';
+import { HttpError } from '../wire/errors';
 import { methodNotAllowed } from './method-not-allowed';
 
 /**
@@ -37,12 +40,12 @@ export function createHealthRouter(deps: { itemService: ItemService; lifecycle: 
 
   router.get('/ready', async (_req, res) => {
     if (deps.lifecycle.draining) {
-      res.status(503).json({ status: 'draining', error: 'Shutting down', code: 'SHUTTING_DOWN' });
+      sendError(res, new HttpError('SHUTTING_DOWN'), { status: 'draining' });
       return;
     }
     const ok = await probe();
     if (ok) res.json({ status: 'ready' });
-    else res.status(503).set('Retry-After', '1').json({ status: 'unavailable', error: 'Database unavailable', code: 'DATABASE_UNAVAILABLE' });
+    else sendError(res, new DatabaseUnavailableError('Database unavailable'), { status: 'unavailable' });
   });
 
   router.all('/health', methodNotAllowed(['GET', 'HEAD']));

@@ -3,7 +3,6 @@ import { ForbiddenError } from '../core/errors';
 import type { Item } from '../core/items/item';
 import type { ItemService } from '../core/items/item-service';
 import { createItemLoaders, type ItemLoaders } from '../core/items/item-loaders';
-import type { ItemStore } from '../core/items/item-store';
 
 export interface GraphQLContext {
   itemService: ItemService;
@@ -21,7 +20,6 @@ export interface GraphQLContext {
 
 export function createContext(deps: {
   itemService: ItemService;
-  itemStore: ItemStore;
   requestId: string;
   principal?: Principal;
   authEnforced: boolean;
@@ -29,7 +27,7 @@ export function createContext(deps: {
 }): GraphQLContext {
   return {
     itemService: deps.itemService,
-    loaders: createItemLoaders(deps.itemStore),
+    loaders: createItemLoaders(deps.itemService),
     requestId: deps.requestId,
     principal: deps.principal,
     authEnforced: deps.authEnforced,

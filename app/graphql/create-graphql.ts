@@ -119,7 +119,6 @@ export async function createGraphQL(deps: { core: Core; httpServer?: Server }): 
       context: async ({ req, res }) =>
         createContext({
           itemService: core.itemService,
-          itemStore: core.itemStore,
           requestId: req.id,
           principal: res.locals.principal,
           authEnforced: core.tokenVerifier !== undefined,

@@ -78,7 +78,7 @@ describe('DynamoDB item store (real DynamoDB-compatible server)', () => {
 
   it('batches DataLoader loads made in one tick into one call', async () => {
     const a = await put();
-    const loaders = createItemLoaders(t.core.itemStore);
+    const loaders = createItemLoaders(t.core.itemService);
     t.calls.clear();
     const [x, y, z] = await Promise.all([loaders.itemById.load(a.id), loaders.itemById.load('nope'), loaders.itemById.load(a.id)]);
     expect([x, y, z]).toEqual([a, null, a]);
@@ -87,7 +87,7 @@ describe('DynamoDB item store (real DynamoDB-compatible server)', () => {
 
   it('fails only the bad key of a DataLoader batch', async () => {
     const a = await put();
-    const loaders = createItemLoaders(t.core.itemStore);
+    const loaders = createItemLoaders(t.core.itemService);
     const results = await loaders.itemById.loadMany([a.id, 'k'.repeat(3000)]);
     expect(results[0]).toEqual(a);
     expect(results[1]).toBeInstanceOf(Error);

@@ -146,7 +146,7 @@ describe('REST API', () => {
       const ids = await Promise.all(Array.from({ length: 100 }, (_, i) => create({ i, tag: 'concurrent' })));
       expect(new Set(ids).size).toBe(100);
       const items = await t.core.itemService.getMany(ids);
-      items.forEach((item, i) => expect(item?.data).toEqual({ i, tag: 'concurrent' }));
+      items.forEach((item, i) => expect(item).toMatchObject({ data: { i, tag: 'concurrent' } }));
     });
   });
 

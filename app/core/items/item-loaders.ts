@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
-import { assertValidKey, type Item } from './item';
-import { BATCH_GET_MAX_KEYS } from './dynamo-item-store';
-import type { ItemStore } from './item-store';
+import type { Item } from './item';
+import { assertIdCount, MAX_IDS_PER_REQUEST, type ItemService } from './item-service';
 
 export interface ItemLoaders {
   itemById: DataLoader<string, Item | null>;
+  /** Many ids at once, capped as the service caps them; a bad id is an Error in its own place. */
+  loadMany(ids: readonly string[]): Promise<(Item | null | Error)[]>;
 }
 
 /**
@@ -13,32 +14,21 @@ export interface ItemLoaders {
  * see another's cached reads.
  *
  * All `item` and `itemsByIds` lookups made while one GraphQL operation resolves
- * are collected into BatchGetItem calls of up to 100 keys: 250 ids cost 3 calls.
+ * are collected into one `getMany` of the service (its key checks, its cap), which
+ * the store turns into BatchGetItem calls of up to 100 keys: 250 ids cost 3 calls.
  *
  * @example
- * const { itemById } = createItemLoaders(store);
+ * const { itemById } = createItemLoaders(itemService);
  * const [a, b] = await Promise.all([itemById.load('a'), itemById.load('b')]); // one BatchGetItem
  */
-export function createItemLoaders(store: ItemStore): ItemLoaders {
-  const itemById = new DataLoader<string, Item | null>(
-    async (ids) => {
-      // A bad key fails only its own load, not the whole batch.
-      const problems = ids.map((id) => {
-        try {
-          assertValidKey(id);
-          return null;
-        } catch (error) {
-          return error as Error;
-        }
-      });
-      const valid = ids.filter((_, i) => problems[i] === null);
-      const results = await store.batchGet(valid);
-      const byId = new Map(valid.map((id, i) => [id, results[i] ?? null]));
-      return ids.map((id, i) => problems[i] ?? byId.get(id) ?? null);
+export function createItemLoaders(service: ItemService): ItemLoaders {
+  // Batches of the service's cap: the store chunks by 100 itself and runs the chunks in parallel.
+  const itemById = new DataLoader<string, Item | null>((ids) => service.getMany(ids), { maxBatchSize: MAX_IDS_PER_REQUEST });
+  return {
+    itemById,
+    loadMany(ids) {
+      assertIdCount(ids);
+      return itemById.loadMany(ids);
     },
-    // The store chunks by 100 itself; letting DataLoader hand it everything at once
-    // lets the chunks run in parallel.
-    { maxBatchSize: BATCH_GET_MAX_KEYS * 10 },
-  );
-  return { itemById };
+  };
 }

@@ -19,6 +19,21 @@ export const SCAN_PAGE_ITEMS = 500;
 /** More ids per request would let one call fan out into an unbounded number of BatchGetItem calls. */
 export const MAX_IDS_PER_REQUEST = 1000;
 
+/** The cap on ids one request may ask for, wherever they are batched (REST has no batch read; GraphQL's itemsByIds). */
+export function assertIdCount(ids: readonly string[]): void {
+  if (ids.length > MAX_IDS_PER_REQUEST) throw new ValidationError(`At most ${MAX_IDS_PER_REQUEST} ids per request`);
+}
+
+function keyProblem(id: string): ValidationError | undefined {
+  try {
+    assertValidKey(id);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
+  }
+}
+
 export interface PageRequest {
   /** 1..1000; defaults to 100. */
   limit?: number;
@@ -41,8 +56,11 @@ export interface ItemService {
    */
   update(id: string, data: unknown, options: { expectedVersion?: number; by?: string }): Promise<Item>;
   get(id: string): Promise<Item>;
-  /** Up to 1000 ids; results in the order of `ids`, null for missing. */
-  getMany(ids: readonly string[]): Promise<(Item | null)[]>;
+  /**
+   * Up to 1000 ids (more: a ValidationError for the whole call); results in the order of `ids`: the item, null
+   * when missing, or the ValidationError of an id that is not a valid key, which fails only its own entry.
+   */
+  getMany(ids: readonly string[]): Promise<(Item | null | ValidationError)[]>;
   listPage(request: PageRequest): Promise<Page>;
   /** Every item, in no particular order, a page at a time, so a caller can stream a table of any size. */
   scanAll(): AsyncIterable<Item[]>;
@@ -90,9 +108,12 @@ export function createItemService(deps: { store: ItemStore; now?: () => Date; sc
     },
 
     async getMany(ids) {
-      if (ids.length > MAX_IDS_PER_REQUEST) throw new ValidationError(`At most ${MAX_IDS_PER_REQUEST} ids per request`);
-      ids.forEach(assertValidKey);
-      return store.batchGet(ids);
+      assertIdCount(ids);
+      const problems = ids.map(keyProblem);
+      const valid = ids.filter((_, i) => problems[i] === undefined);
+      const found = await store.batchGet(valid);
+      const byId = new Map(valid.map((id, i) => [id, found[i] ?? null]));
+      return ids.map((id, i) => problems[i] ?? byId.get(id) ?? null);
     },
 
     async listPage(request) {

@@ -44,4 +44,4 @@ EXPOSE 8000
 # No curl in the image: node asks /health itself. (ECS uses the task definition's equivalent check.)
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "require('http').get('http://127.0.0.1:'+(process.env.PORT||8000)+'/health',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"]
-CMD ["node", "dist/app/server.js"]
+CMD ["node", "dist/app/main.js"]

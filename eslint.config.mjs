@@ -48,6 +48,20 @@ export default tseslint.config(
     },
   },
   {
+    // app/http is the Node HTTP plumbing the app is built on: it must not reach up to what is built on it.
+    files: ['app/http/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/rest/**', '**/graphql/**', '**/create-app', '**/start-service', '**/main', '../../lambda/**', '../../local/**'], message: 'app/http must not import the app built on it (no layering loop).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['lambda/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -55,7 +69,7 @@ export default tseslint.config(
         {
           patterns: [
             { group: transportPackages, message: 'The Lambda bundle must not include Express or Apollo.' },
-            { group: ['**/app/rest/**', '**/app/graphql/**', '**/app/http/**', '**/app/create-app', '**/app/server'], message: 'The Lambda imports app/core and app/wire only.' },
+            { group: ['**/app/rest/**', '**/app/graphql/**', '**/app/http/**', '**/app/create-app', '**/app/start-service', '**/app/main'], message: 'The Lambda imports app/core and app/wire only.' },
           ],
         },
       ],

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import express, { type Express } from 'express';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { ApolloServer } from '@apollo/server';
@@ -47,8 +46,6 @@ export function securityHeaders(isProduction: boolean): HelmetOptions {
 
 export interface AppDeps {
   core: Core;
-  /** Given by the entry point so Apollo's drain plugin can close it on shutdown; tests may omit it. */
-  httpServer?: Server;
   lifecycle?: Lifecycle;
 }
 
@@ -60,7 +57,7 @@ export interface App {
 
 /**
  * Builds the service: REST routes and GraphQL over one core. Does not listen;
- * `app/server.ts` does, tests use supertest or their own socket.
+ * `app/start-service.ts` does, tests use supertest or their own socket.
  *
  * @example
  * const { app } = await createApp({ core: createCore(config) });
@@ -91,7 +88,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(createItemsRouter({ itemService: core.itemService, maxBodyBytes: config.maxBodyBytes }));
   app.use(createHealthRouter({ itemService: core.itemService, lifecycle, readyCacheMs: config.readyCacheMs }));
   app.use(createOpenApiRouter({ isProduction: config.isProduction }));
-  const graphql = await createGraphQL({ core, httpServer: deps.httpServer });
+  const graphql = await createGraphQL({ core });
   app.use(graphql.router);
 
   app.use((_req, res) => {

@@ -16,7 +16,7 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../app/core/config';
 import { createCore } from '../app/core/create-core';
 import { ensureItemTable } from '../app/core/items/item-table';
-import { startHttpServer } from '../app/http/http-server';
+import { startService } from '../app/start-service';
 import { createLogger } from '../app/core/logger';
 import { createHandler } from '../lambda/create-handler';
 import { startLocalAlb } from './alb';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const pretty = Boolean(process.stdout.isTTY);
   const core = createCore(config, { logger: createLogger(config, 'picus-api', { pretty }) });
   await ensureItemTable(core.doc, config.tableName);
-  const service = await startHttpServer(core);
+  const service = await startService(core);
 
   // The Lambda gets a core of its own, as it would in its own execution environment.
   const lambdaCore = createCore(config, { logger: createLogger(config, 'picus-delete', { pretty }) });

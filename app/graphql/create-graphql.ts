@@ -1,8 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -59,7 +57,7 @@ export interface GraphQLMount {
  * with the same size limit as REST, and its errors are answered here in
  * GraphQL's error shape.
  */
-export async function createGraphQL(deps: { core: Core; httpServer?: Server }): Promise<GraphQLMount> {
+export async function createGraphQL(deps: { core: Core }): Promise<GraphQLMount> {
   const { core } = deps;
   const { isProduction, maxBodyBytes } = core.config;
   const protection = armor.protect();
@@ -98,7 +96,7 @@ export async function createGraphQL(deps: { core: Core; httpServer?: Server }): 
     persistedQueries: false,
     parseOptions: { maxTokens: MAX_TOKENS },
     csrfPrevention: true,
-    // ECS sends SIGTERM before the drain should start: app/http/server handles signals itself.
+    // ECS sends SIGTERM before the drain should start: app/main.ts handles signals, app/start-service.ts drains.
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     validationRules: protection.validationRules,
@@ -106,7 +104,6 @@ export async function createGraphQL(deps: { core: Core; httpServer?: Server }): 
       ...protection.plugins,
       logErrors,
       isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
-      ...(deps.httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer, stopGracePeriodMillis: core.config.shutdownGraceMs })] : []),
     ],
   });
   await apollo.start();

@@ -1,23 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createApp } from '../create-app';
-import type { Core } from '../core/create-core';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { answerClientErrors } from './client-errors';
-import { createLifecycle } from './lifecycle';
 import { listen } from './listen';
-
-export interface RunningServer {
-  server: Server;
-  /** http://host:port */
-  url: string;
-  /**
-   * The ECS stop sequence: keep serving for `shutdownDelayMs` (ECS may still
-   * route for a moment after SIGTERM), then stop accepting, let in-flight
-   * requests finish within `shutdownGraceMs`, cut what is left, close the
-   * DynamoDB client. Safe to call twice.
-   */
-  shutdown(): Promise<void>;
-}
 
 /**
  * Keep-alive above the ALB's 60 s idle timeout, so the ALB, not Node, closes
@@ -27,31 +10,40 @@ export interface RunningServer {
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 export const HEADERS_TIMEOUT_MS = 66_000;
 
-export async function startHttpServer(core: Core, options: { port?: number; host?: string } = {}): Promise<RunningServer> {
-  const { config, logger } = core;
-  const server = createServer();
+export interface HttpServer {
+  server: Server;
+  /** http://host:port */
+  url: string;
+  /**
+   * Stops accepting, ends idle keep-alive sockets, lets in-flight requests finish within `graceMs`, then cuts
+   * what is left. Responses still to start should say `Connection: close` by then (the lifecycle does it), so each
+   * busy socket closes as its response ends. Resolves once every socket is gone; safe to call twice.
+   */
+  drain(graceMs: number): Promise<void>;
+}
+
+/** Listens with `handler` on a Node HTTP server tuned for the ALB; knows nothing of what the handler serves. */
+export async function startHttpServer(handler: RequestListener, options: { port: number; host?: string }): Promise<HttpServer> {
+  const server = createServer(handler);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = HEADERS_TIMEOUT_MS;
-  const lifecycle = createLifecycle();
-  const { app, apollo } = await createApp({ core, httpServer: server, lifecycle });
-  server.on('request', app);
   answerClientErrors(server);
 
-  const address = await listen(server, options.port ?? config.port, options.host);
+  const address = await listen(server, options.port, options.host);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '[::]' || host === '0.0.0.0' ? 'localhost' : host}:${address.port}`;
 
-  let stopping: Promise<void> | undefined;
-  const shutdown = (): Promise<void> =>
-    (stopping ??= (async () => {
-      lifecycle.startDraining();
-      logger.info({ delayMs: config.shutdownDelayMs, graceMs: config.shutdownGraceMs }, 'draining');
-      await sleep(config.shutdownDelayMs);
-      // Apollo's drain plugin closes the listener, ends idle keep-alive sockets, waits for active ones, then cuts the rest.
-      await apollo.stop();
-      core.close();
-      logger.info('stopped');
-    })());
+  let draining: Promise<void> | undefined;
+  const drain = (graceMs: number): Promise<void> =>
+    (draining ??= new Promise<void>((resolve) => {
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      timer.unref();
+      server.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      server.closeIdleConnections();
+    }));
 
-  return { server, url, shutdown };
+  return { server, url, drain };
 }

@@ -149,13 +149,13 @@ export async function startFloor(env: Record<string, string>, cpuProfileDir?: st
 }
 
 /**
- * `node dist/app/server.js` as the container runs it: production mode, info
+ * `node dist/app/main.js` as the container runs it: production mode, info
  * logs (written to /dev/null here; their cost is counted). `cpuProfileDir`
  * adds `--cpu-prof` for finding where the time goes.
  */
 export async function startService(env: Record<string, string>, cpuProfileDir?: string): Promise<Proc> {
   const port = await freePort();
-  const args = [...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []), join(ROOT, 'dist', 'app', 'server.js')];
+  const args = [...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []), join(ROOT, 'dist', 'app', 'main.js')];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...BASE_ENV, NODE_ENV: 'production', AUTH_MODE: 'off', SHUTDOWN_DELAY_MS: '0', ...env, PORT: String(port) },

@@ -4,14 +4,14 @@
  * passes; SHOULD and MAY results are reported, not enforced.
  */
 import { serverAudits } from 'graphql-http';
-import { startHttpServer, type RunningServer } from '../../app/http/http-server';
+import { startService, type RunningService } from '../../app/start-service';
 import { startTestCore, type TestCore } from '../support/test-core';
 
 let t: TestCore;
-let service: RunningServer;
+let service: RunningService;
 beforeAll(async () => {
   t = await startTestCore();
-  service = await startHttpServer(t.core, { port: 0, host: '127.0.0.1' });
+  service = await startService(t.core, { port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
   await service.shutdown();

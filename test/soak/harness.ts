@@ -293,9 +293,9 @@ export async function startWholeSystem(): Promise<SoakTarget> {
   };
 }
 
-/** The production build alone (`node dist/app/server.js`, as ECS runs it), with dynalite in a process apart. */
+/** The production build alone (`node dist/app/main.js`, as ECS runs it), with dynalite in a process apart. */
 export async function startServiceAlone(): Promise<SoakTarget> {
-  if (!existsSync(join(ROOT, 'dist/app/server.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  if (!existsSync(join(ROOT, 'dist/app/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   const dataDir = mkdtempSync(join(tmpdir(), 'picus-soak-db-'));
   const dynamo = await startDynamoProcess({ path: dataDir });
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'soak', secretAccessKey: 'soak' } });
@@ -307,7 +307,7 @@ export async function startServiceAlone(): Promise<SoakTarget> {
     { build: true, nodeArgs: ['--max-old-space-size=256'] },
   );
   return {
-    name: 'production build alone (node dist/app/server.js, as in the task definition), dynalite apart',
+    name: 'production build alone (node dist/app/main.js, as in the task definition), dynalite apart',
     url: service.url,
     processes: { service: service.pid, dynalite: dynamo.pid },
     judged: 'service',

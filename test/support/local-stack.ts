@@ -1,13 +1,13 @@
-import { createLogger, type Logger } from '../../app/core/logger';
-import { startHttpServer, type RunningServer } from '../../app/http/http-server';
+import type { Logger } from '../../app/core/logger';
+import { startService, type RunningService } from '../../app/start-service';
 import { createHandler } from '../../lambda/create-handler';
 import { startLocalAlb, type LocalAlb } from '../../local/alb';
 import { startLocalLambdaApi, type LocalLambdaApi } from '../../local/lambda-api';
-import { startTestCore, type TestCore } from './test-core';
+import { silentLogger, startTestCore, type TestCore } from './test-core';
 
 export interface LocalStack {
   t: TestCore;
-  service: RunningServer;
+  service: RunningService;
   /** The Lambda Invoke API serving the DELETE handler as picus-test-delete. */
   lambdaApi: LocalLambdaApi;
   /** The local ALB: DELETE /picus/* to the Lambda handler, everything else to `service`. */
@@ -24,10 +24,10 @@ export async function startLocalStack(env: Record<string, string> = {}, options:
   // GraphQL's deleteItem invokes the Lambda through the Invoke API, as in AWS.
   const lambdaApi = await startLocalLambdaApi();
   const t = await startTestCore({ LAMBDA_ENDPOINT: lambdaApi.url, DELETE_FUNCTION_NAME: 'picus-test-delete', ...env }, { logger: options.logger });
-  const service = await startHttpServer(t.core, { port: 0, host: '127.0.0.1' });
+  const service = await startService(t.core, { port: 0, host: '127.0.0.1' });
   const handler = createHandler({
     itemService: t.core.itemService,
-    logger: options.logger ?? createLogger({ logLevel: 'silent', environment: 'test' }),
+    logger: options.logger ?? silentLogger(),
     cors: { origins: t.core.config.corsOrigins },
     tokenVerifier: t.core.tokenVerifier,
   });

@@ -1,10 +1,10 @@
 /**
- * Production entry point (`node dist/app/server.js`): read the environment,
+ * Production entry point (`node dist/app/main.js`): read the environment,
  * build the core, listen, and drain on SIGTERM the way an ECS rolling deploy expects.
  */
 import { ConfigError, loadConfig } from './core/config';
 import { createCore } from './core/create-core';
-import { startHttpServer } from './http/http-server';
+import { startService } from './start-service';
 
 async function main(): Promise<void> {
   let config;
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  const running = await startHttpServer(core);
+  const running = await startService(core);
   logger.info({ url: running.url, table: config.tableName, endpoint: config.dynamodbEndpoint ?? 'aws' }, 'listening');
 
   const stop = (signal: NodeJS.Signals): void => {

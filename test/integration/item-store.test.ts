@@ -1,3 +1,4 @@
+import { EventEmitter, once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { DatabaseUnavailableError, NotFoundError } from '../../app/core/errors';
 import type { Item } from '../../app/core/items/item';
@@ -140,7 +141,7 @@ describe('item service pagination', () => {
 
   /** The real store, watched: how many Scan calls are in flight at once, and which segments they read. */
   function watchedStore(options: { failOnCall?: number } = {}) {
-    const watch = { calls: 0, inFlight: 0, maxInFlight: 0, segments: new Set<number>() };
+    const watch = { calls: 0, inFlight: 0, maxInFlight: 0, segments: new Set<number>(), settled: new EventEmitter() };
     const store: ItemStore = {
       ...t.core.itemStore,
       async scanPage(request) {
@@ -153,6 +154,7 @@ describe('item service pagination', () => {
           return await t.core.itemStore.scanPage(request);
         } finally {
           watch.inFlight -= 1;
+          if (watch.inFlight === 0) watch.settled.emit('idle');
         }
       },
     };
@@ -181,7 +183,9 @@ describe('item service pagination', () => {
       break;
     }
     const callsAtStop = early.watch.calls;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The reads already in flight when the caller stopped finish; none is started after them.
+    if (early.watch.inFlight > 0) await once(early.watch.settled, 'idle');
+    await new Promise((resolve) => setImmediate(resolve));
     expect(early.watch.calls).toBe(callsAtStop);
     expect(callsAtStop).toBeLessThanOrEqual(3);
 

@@ -3,11 +3,13 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createLogger } from '../../app/core/logger';
+import { loadConfig } from '../../app/core/config';
+import { createCore } from '../../app/core/create-core';
 import { createHandler, type DeleteHandler, type HttpResult } from '../../lambda/create-handler';
 import { bundleLambda } from '../../scripts/build';
 import { EVENT_KINDS, eventFor } from '../support/events';
-import { startTestCore, type TestCore } from '../support/test-core';
+import { freePort } from '../support/processes';
+import { silentLogger, startTestCore, type TestCore } from '../support/test-core';
 
 const headerOf = (result: HttpResult, name: string): string | undefined => {
   const key = Object.keys(result.headers ?? result.multiValueHeaders ?? {}).find((k) => k.toLowerCase() === name.toLowerCase());
@@ -20,14 +22,14 @@ describe('DELETE Lambda', () => {
   let handler: DeleteHandler;
   beforeAll(async () => {
     t = await startTestCore();
-    handler = createHandler({ itemService: t.core.itemService, logger: createLogger({ logLevel: 'silent', environment: 'test' }) });
+    handler = createHandler({ itemService: t.core.itemService, logger: silentLogger() });
   });
   afterAll(() => t.close());
 
   const newItem = async (): Promise<string> => (await t.core.itemService.create({ doomed: true })).id;
 
   describe.each(EVENT_KINDS)('with a %s event and the CORS policy', (kind) => {
-    const withCors = () => createHandler({ itemService: t.core.itemService, logger: createLogger({ logLevel: 'silent', environment: 'test' }), cors: { origins: ['http://localhost:5173'] } });
+    const withCors = () => createHandler({ itemService: t.core.itemService, logger: silentLogger(), cors: { origins: ['http://localhost:5173'] } });
     const from = (event: ReturnType<typeof eventFor>, headers: Record<string, string>) => {
       // API Gateway REST (v1) keeps the client's header case; the ALB and HTTP APIs lower-case names.
       const named = kind === 'apigw-v1' ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.replace(/(^|-)\w/g, (c) => c.toUpperCase()), v])) : headers;
@@ -132,21 +134,23 @@ describe('DELETE Lambda', () => {
     expect(statuses.filter((s) => s === 404)).toHaveLength(19);
   });
 
-  it('answers 503 with Retry-After when DynamoDB is unreachable', async () => {
-    const down = createHandler({
-      itemService: { ...t.core.itemService, delete: async () => { const { DatabaseUnavailableError } = await import('../../app/core/errors'); throw new DatabaseUnavailableError(); } },
-      logger: createLogger({ logLevel: 'silent', environment: 'test' }),
-    });
-    const result = await down(eventFor('alb', '/picus/abc'));
-    expect(result.statusCode).toBe(503);
-    expect(JSON.parse(result.body)).toMatchObject({ error: 'Failed to delete item from database', code: 'DATABASE_UNAVAILABLE' });
-    expect(headerOf(result, 'retry-after')).toBe('1');
+  it('answers 503 with Retry-After when DynamoDB is unreachable (a real client against a closed port)', async () => {
+    const core = createCore(loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: `http://127.0.0.1:${await freePort()}`, DYNAMODB_MAX_ATTEMPTS: '2', DYNAMODB_CONNECT_TIMEOUT_MS: '500' }));
+    try {
+      const down = createHandler({ itemService: core.itemService, logger: silentLogger() });
+      const result = await down(eventFor('alb', '/picus/abc'));
+      expect(result.statusCode).toBe(503);
+      expect(JSON.parse(result.body)).toEqual({ error: 'Failed to delete item from database', detail: 'Failed to delete item from database', code: 'DATABASE_UNAVAILABLE' });
+      expect(headerOf(result, 'retry-after')).toBe('1');
+    } finally {
+      core.close();
+    }
   });
 
   it('answers 500 without details when something unexpected fails', async () => {
     const broken = createHandler({
       itemService: { ...t.core.itemService, delete: () => Promise.reject(new Error('secret internals')) },
-      logger: createLogger({ logLevel: 'silent', environment: 'test' }),
+      logger: silentLogger(),
     });
     const result = await broken(eventFor('alb', '/picus/abc'));
     expect(result.statusCode).toBe(500);
@@ -170,9 +174,15 @@ describe('the bundled Lambda (dist/lambda/handler.js)', () => {
     await t.close();
   });
 
-  it('is one file under 1 MB with no Express or Apollo inside', () => {
+  it('is one file under 1 MB built from the Lambda, app/core, app/wire and the AWS SDK, with no Express, Apollo or GraphQL inside', () => {
     expect(bundle.bytes).toBeLessThan(1024 * 1024);
     expect(statSync(bundle.zip).size).toBeGreaterThan(0);
+    const packages = new Set(bundle.inputs.map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1]).filter(Boolean));
+    for (const banned of ['express', '@apollo/server', '@as-integrations/express5', 'graphql', 'body-parser', 'helmet']) expect([banned, packages.has(banned)]).toEqual([banned, false]);
+    expect(packages).toContain('@aws-sdk/lib-dynamodb');
+    const ours = bundle.inputs.filter((input) => !input.includes('node_modules'));
+    expect(ours.filter((input) => !/^(lambda|app\/core|app\/wire)\//.test(input))).toEqual([]);
+    expect(ours).toEqual(expect.arrayContaining(['lambda/handler.ts', 'app/core/items/item-service.ts', 'app/wire/errors.ts']));
   });
 
   it('deletes through a fresh Node process, logging JSON without the event', async () => {

@@ -2,25 +2,24 @@ import { Agent, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { withoutContract } from '../support/openapi-contract';
-import { createLogger } from '../../app/core/logger';
-import { startHttpServer, type RunningServer } from '../../app/http/http-server';
+import { startService, type RunningService } from '../../app/start-service';
 import { createHandler } from '../../lambda/create-handler';
 import { startLocalAlb, type LambdaTarget, type LocalAlb } from '../../local/alb';
 import type { AlbEvent } from '../../local/alb-event';
 import { send } from '../support/load';
-import { startTestCore, type TestCore } from '../support/test-core';
+import { silentLogger, startTestCore, type TestCore } from '../support/test-core';
 
 const FAST_HEALTH = { intervalMs: 100, timeoutMs: 200, healthyThreshold: 2, unhealthyThreshold: 2 };
 
 describe('local ALB in front of the service and the Lambda', () => {
   let t: TestCore;
-  let service: RunningServer;
+  let service: RunningService;
   let alb: LocalAlb;
   const events: AlbEvent[] = [];
   beforeAll(async () => {
     t = await startTestCore();
-    service = await startHttpServer(t.core, { port: 0, host: '127.0.0.1' });
-    const handler = createHandler({ itemService: t.core.itemService, logger: createLogger({ logLevel: 'silent', environment: 'test' }) });
+    service = await startService(t.core, { port: 0, host: '127.0.0.1' });
+    const handler = createHandler({ itemService: t.core.itemService, logger: silentLogger() });
     const recording: LambdaTarget = (event, context) => {
       events.push(event as AlbEvent);
       return handler(event, context);
@@ -164,14 +163,22 @@ describe('local ALB Lambda target rules', () => {
 
 describe('local ALB service targets', () => {
   /** A tiny target whose health and latency a test controls. */
-  async function fakeTarget(name: string): Promise<{ url: string; healthy: boolean; delayMs: number; server: Server }> {
-    const state = { url: '', healthy: true, delayMs: 0, server: undefined as unknown as Server };
+  /** A target that answers its name; `/slow` waits until released, and `slowArrived` says when it got there. */
+  async function fakeTarget(name: string): Promise<{ url: string; healthy: boolean; server: Server; slowArrived: Promise<void>; releaseSlow: () => void }> {
+    let arrive!: () => void;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const state = { url: '', healthy: true, server: undefined as unknown as Server, slowArrived: new Promise<void>((resolve) => (arrive = resolve)), releaseSlow: release };
     state.server = createServer((req, res) => {
       if (req.url === '/health') {
         res.writeHead(state.healthy ? 200 : 503).end();
         return;
       }
-      setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end(name), state.delayMs);
+      const answer = () => res.writeHead(200, { 'content-type': 'text/plain' }).end(name);
+      if (req.url === '/slow') {
+        arrive();
+        void released.then(answer);
+      } else answer();
     });
     await new Promise<void>((resolve) => state.server.listen(0, '127.0.0.1', resolve));
     state.url = `http://127.0.0.1:${(state.server.address() as AddressInfo).port}`;
@@ -210,15 +217,15 @@ describe('local ALB service targets', () => {
     try {
       alb.registerTarget(a.url);
       await alb.waitFor(a.url, 'healthy');
-      a.delayMs = 400;
       const slow = request(alb.url).get('/slow').then((res) => res); // supertest sends on then()
-      await new Promise((r) => setTimeout(r, 100));
+      await a.slowArrived;
       alb.registerTarget(b.url);
       await alb.waitFor(b.url, 'healthy');
       const drained = alb.deregisterTarget(a.url);
       expect(alb.targets().find((t) => t.url === a.url)?.state).toBe('draining');
       const during = await request(alb.url).get('/x');
       expect(during.text).toBe('b');
+      a.releaseSlow();
       expect((await slow).text).toBe('a');
       await drained;
       expect(alb.targets().map((t) => t.url)).toEqual([b.url]);

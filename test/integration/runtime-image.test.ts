@@ -1,9 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { smoke } from '../../scripts/smoke';
+import { startServiceProcess } from '../support/processes';
 import { startTestCore, type TestCore } from '../support/test-core';
 
 const ROOT = join(__dirname, '..', '..');
@@ -34,7 +35,7 @@ describe('Dockerfile', () => {
     expect(runtime).toContain('USER node');
     expect(runtime).toContain('EXPOSE 8000');
     expect(runtime.find((l) => l.startsWith('ENV'))).toContain('NODE_ENV=production');
-    expect(runtime).toContain('CMD ["node", "dist/app/server.js"]');
+    expect(runtime).toContain('CMD ["node", "dist/app/main.js"]');
     expect(runtime.find((l) => l.startsWith('HEALTHCHECK'))).toContain('CMD ["node", "-e"');
     expect(runtime.join('\n')).not.toMatch(/curl|wget/);
   });
@@ -64,7 +65,7 @@ describe('the runtime stage, replayed without a container engine', () => {
   let dir: string;
   beforeAll(async () => {
     t = await startTestCore();
-    if (!existsSync(join(ROOT, 'dist', 'app', 'server.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    if (!existsSync(join(ROOT, 'dist', 'app', 'main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
     // What the runtime stage holds: production dependencies only, dist/app, dist/schema and dist/openapi, package.json.
     dir = mkdtempSync(join(tmpdir(), 'picus-runtime-'));
     for (const file of ['package.json', 'package-lock.json']) cpSync(join(ROOT, file), join(dir, file));
@@ -78,45 +79,30 @@ describe('the runtime stage, replayed without a container engine', () => {
     await t.close();
   });
 
-  it('starts node dist/app/server.js with production dependencies only, serves REST and GraphQL, and stops on SIGTERM', async () => {
+  it('starts node dist/app/main.js with production dependencies only, serves REST and GraphQL, and stops on SIGTERM', async () => {
     expect(existsSync(join(dir, 'node_modules', 'typescript'))).toBe(false);
     expect(existsSync(join(dir, 'node_modules', 'dynalite'))).toBe(false);
-    const port = 18000 + Math.floor(Math.random() * 1000);
-    const child = spawn(process.execPath, ['dist/app/server.js'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, NODE_ENV: 'production', AUTH_MODE: 'off', PORT: String(port), DYNAMODB_ENDPOINT: t.endpoint, DYNAMODB_TABLE_NAME: t.core.config.tableName, SHUTDOWN_DELAY_MS: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
+    const service = await startServiceProcess({ LOG_LEVEL: 'info', DYNAMODB_ENDPOINT: t.endpoint, DYNAMODB_TABLE_NAME: t.core.config.tableName, SHUTDOWN_DELAY_MS: '0' }, { root: dir });
     try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no "listening" line: ${output}`)), 15_000);
-        child.stdout.on('data', () => output.includes('"listening"') && (clearTimeout(timer), resolve()));
-        child.on('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
-      });
-      const base = `http://127.0.0.1:${port}`;
-      await request(base).get('/health').expect(200, { service: 'picus-api', status: 'healthy' });
-      const { body } = await request(base).post('/picus/put').send({ image: 'runtime' }).expect(201);
-      await request(base).get(`/picus/get/${body.id}`).expect(200);
-      const gql = await request(base).post('/graphql').send({ query: `{ item(id: "${body.id}") { data } }` }).expect(200);
+      await request(service.url).get('/health').expect(200, { service: 'picus-api', status: 'healthy' });
+      const { body } = await request(service.url).post('/picus/put').send({ image: 'runtime' }).expect(201);
+      await request(service.url).get(`/picus/get/${body.id}`).expect(200);
+      const gql = await request(service.url).post('/graphql').send({ query: `{ item(id: "${body.id}") { data } }` }).expect(200);
       expect(gql.body).toEqual({ data: { item: { data: { image: 'runtime' } } } });
     } finally {
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(await service.stop('SIGTERM')).toBe(0);
     }
+    expect(service.output()).toContain('"listening"');
   });
 });
 
 describe('the smoke test script', () => {
   it('passes against the whole system and leaves nothing behind', async () => {
     const { startLocalAlb } = await import('../../local/alb');
-    const { startHttpServer } = await import('../../app/http/http-server');
+    const { startService } = await import('../../app/start-service');
     const { createHandler } = await import('../../lambda/create-handler');
     const t = await startTestCore();
-    const service = await startHttpServer(t.core, { port: 0, host: '127.0.0.1' });
+    const service = await startService(t.core, { port: 0, host: '127.0.0.1' });
     const alb = await startLocalAlb({ lambda: createHandler({ itemService: t.core.itemService, logger: t.core.logger }), healthCheck: { intervalMs: 100, healthyThreshold: 1 } }, 0);
     try {
       alb.registerTarget(service.url);

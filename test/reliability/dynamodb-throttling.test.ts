@@ -15,19 +15,18 @@ import request from 'supertest';
 import { loadConfig } from '../../app/core/config';
 import { createCore, type Core } from '../../app/core/create-core';
 import { createItemService } from '../../app/core/items/item-service';
-import { createLogger } from '../../app/core/logger';
-import { startHttpServer, type RunningServer } from '../../app/http/http-server';
+import { startService, type RunningService } from '../../app/start-service';
 import { createHandler, type DeleteHandler } from '../../lambda/create-handler';
 import { startDynamoFaultProxy, type DynamoFaultProxy } from '../support/dynamo-fault-proxy';
 import { eventFor } from '../support/events';
-import { startTestCore, type TestCore } from '../support/test-core';
+import { silentLogger, startTestCore, type TestCore } from '../support/test-core';
 
 const MAX_ATTEMPTS = 3;
 
 let upstream: TestCore;
 let proxy: DynamoFaultProxy;
 let core: Core;
-let server: RunningServer;
+let server: RunningService;
 let lambda: DeleteHandler;
 
 beforeAll(async () => {
@@ -42,8 +41,8 @@ beforeAll(async () => {
     READY_CACHE_MS: '0',
   });
   core = createCore(config);
-  server = await startHttpServer(core, { port: 0, host: '127.0.0.1' });
-  lambda = createHandler({ itemService: core.itemService, logger: createLogger({ logLevel: 'silent', environment: 'test' }) });
+  server = await startService(core, { port: 0, host: '127.0.0.1' });
+  lambda = createHandler({ itemService: core.itemService, logger: silentLogger() });
 });
 afterAll(async () => {
   await server?.shutdown();
@@ -171,7 +170,7 @@ it('cuts a streamed list that a lasting throttle interrupts, so the client sees 
   // The same service, with small pages so that the stream is many Scan calls long; its shutdown
   // must not close the DynamoDB client the other server shares.
   const itemService = createItemService({ store: core.itemStore, scanPageItems: 5, scanSegments: 2 });
-  const small = await startHttpServer({ ...core, itemService, close: () => undefined }, { port: 0, host: '127.0.0.1' });
+  const small = await startService({ ...core, itemService, close: () => undefined }, { port: 0, host: '127.0.0.1' });
   try {
     let scans = 0;
     proxy.fault = ({ operation }) => (operation === 'Scan' && ++scans > 4 ? 'throttle' : undefined);

@@ -5,12 +5,11 @@
  * healthy, deregister the old one (draining), send it SIGTERM, wait for it to
  * exit. Not one request may fail.
  */
-import { createLogger } from '../../app/core/logger';
 import { createHandler } from '../../lambda/create-handler';
 import { startLocalAlb, type LocalAlb } from '../../local/alb';
 import { runLoad, statusCounts, type LoadRequest } from '../support/load';
 import { startServiceProcess, type ChildService } from '../support/processes';
-import { startTestCore, type TestCore } from '../support/test-core';
+import { silentLogger, startTestCore, type TestCore } from '../support/test-core';
 
 const RATE = 300;
 const DURATION_MS = 15_000;
@@ -32,7 +31,7 @@ describe('rolling deploy behind the ALB', () => {
 
   beforeAll(async () => {
     t = await startTestCore();
-    const handler = createHandler({ itemService: t.core.itemService, logger: createLogger({ logLevel: 'silent', environment: 'test' }) });
+    const handler = createHandler({ itemService: t.core.itemService, logger: silentLogger() });
     alb = await startLocalAlb(
       { lambda: handler, healthCheck: { intervalMs: 200, timeoutMs: 1000, healthyThreshold: 2, unhealthyThreshold: 2 }, deregistrationDelayMs: 10_000 },
       0,

@@ -31,17 +31,12 @@ export const BASE_ENV = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1',
 
 /**
  * Starts the service as ECS does, in a process of its own: the production
- * build (`dist/app/server.js`) when `build` is set, else the source through tsx.
- * Resolves once /health answers; the port is picked here so it is known up front.
+ * build (`dist/app/main.js` under `root`, this checkout by default) when `build` is set,
+ * else the source through tsx. Resolves once /health answers; the port is picked here so it is known up front.
  */
-export async function startServiceProcess(env: Record<string, string>, options: { build?: boolean; nodeArgs?: string[] } = {}): Promise<ChildService> {
+export async function startServiceProcess(env: Record<string, string>, options: { build?: boolean; nodeArgs?: string[]; root?: string } = {}): Promise<ChildService> {
   const port = await freePort();
-  const entry = options.build ? [join(ROOT, 'dist/app/server.js')] : ['--import', 'tsx', join(ROOT, 'app/server.ts')];
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
-    cwd: ROOT,
-    env: { ...BASE_ENV, NODE_ENV: 'production', LOG_LEVEL: 'warn', AUTH_MODE: 'off', ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnEntry({ LOG_LEVEL: 'warn', ...env, PORT: String(port) }, options);
   // The service logs "listening" only at info; polling /health works at any log level.
   return started(child, `http://127.0.0.1:${port}`, () =>
     fetch(`http://127.0.0.1:${port}/health`).then(
@@ -49,6 +44,29 @@ export async function startServiceProcess(env: Record<string, string>, options: 
       () => false,
     ),
   );
+}
+
+/** Runs the entry point until it exits by itself (a start-up failure): its exit code and what it wrote. */
+export async function runServiceProcess(env: Record<string, string>, options: { build?: boolean } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnEntry(env, options);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => (stdout += chunk));
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+function spawnEntry(env: Record<string, string>, options: { build?: boolean; nodeArgs?: string[]; root?: string }): ChildProcess {
+  const root = options.root ?? ROOT;
+  const entry = options.build || options.root ? [join(root, 'dist/app/main.js')] : ['--import', 'tsx', join(ROOT, 'app/main.ts')];
+  return spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
+    cwd: root,
+    env: { ...BASE_ENV, NODE_ENV: 'production', AUTH_MODE: 'off', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 export interface DynamoProcess extends ChildService {

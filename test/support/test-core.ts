@@ -4,8 +4,13 @@ import { createDocumentClient, destroyDocumentClient } from '../../app/core/aws/
 import { loadConfig } from '../../app/core/config';
 import { createCore, type Core } from '../../app/core/create-core';
 import { ensureItemTable } from '../../app/core/items/item-table';
-import type { Logger } from '../../app/core/logger';
+import { createLogger, type Logger } from '../../app/core/logger';
 import { startEmbeddedDynamo } from '../../local/dynamo';
+
+/** A logger that writes nothing: for tests that do not read the logs. */
+export function silentLogger(): Logger {
+  return createLogger({ logLevel: 'silent', environment: 'test' });
+}
 
 export interface TestCore {
   core: Core;

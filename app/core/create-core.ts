@@ -10,7 +10,6 @@ import { createLogger, type Logger } from './logger';
 export interface Core {
   config: Config;
   logger: Logger;
-  doc: DynamoDBDocumentClient;
   itemStore: ItemStore;
   itemService: ItemService;
   /** Verifies bearer tokens; undefined when authentication is off (AUTH_MODE=off, or no issuer outside production). */
@@ -39,7 +38,6 @@ export function createCore(config: Config, overrides: { doc?: DynamoDBDocumentCl
   return {
     config,
     logger,
-    doc,
     itemStore,
     itemService,
     tokenVerifier,

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { createDocumentClient } from '../../app/core/aws/dynamodb';
 import { loadConfig } from '../../app/core/config';
 import { createCore } from '../../app/core/create-core';
-import { ensureItemTable } from '../../app/core/items/item-table';
+import { ensureItemTable } from '../../local/item-table';
 import { startEmbeddedDynamo } from '../../local/dynamo';
 import { bundleLambda } from '../../scripts/build';
 import { eventFor } from '../support/events';
@@ -51,7 +51,7 @@ export async function measureLambdaColdStart(runs = RUNS, options: { auth?: bool
     const bundle = await builtBundle(outdir);
     const config = loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: db.endpoint, DYNAMODB_TABLE_NAME: 'picus-bench' });
     const core = createCore(config, { doc: createDocumentClient(config) });
-    await ensureItemTable(core.doc, config.tableName);
+    await ensureItemTable(config, config.tableName);
     const times: number[] = [];
     for (let i = 0; i < runs; i += 1) {
       const { id } = await core.itemService.create({ run: i });

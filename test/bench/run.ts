@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, destroyDocumentClient } from '../../app/core/aws/dynamodb';
 import { loadConfig } from '../../app/core/config';
-import { ensureItemTable } from '../../app/core/items/item-table';
+import { ensureItemTable } from '../../local/item-table';
 import { etagOf } from '../../app/wire/etag';
 import { LOCAL_AUDIENCE, LOCAL_CLIENT, startLocalIssuer } from '../../local/issuer';
 import { freePort } from '../support/processes';
@@ -368,9 +368,10 @@ async function main(): Promise<void> {
   const track = <T extends Proc>(proc: T): T => (procs.push(proc), proc);
   try {
     const dynamo = track(await startDynamo());
-    const setup = createDocumentClient(loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: dynamo.directEndpoint }));
-    await ensureItemTable(setup, TABLE);
-    await ensureItemTable(setup, LARGE_TABLE);
+    const setupConfig = loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: dynamo.directEndpoint });
+    const setup = createDocumentClient(setupConfig);
+    await ensureItemTable(setupConfig, TABLE);
+    await ensureItemTable(setupConfig, LARGE_TABLE);
     destroyDocumentClient(setup);
 
     const readIds = Array.from({ length: 1000 }, () => randomUUID());

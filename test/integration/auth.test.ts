@@ -41,7 +41,7 @@ describe('authentication and scopes', () => {
 
   beforeAll(async () => {
     issuer = await startLocalIssuer();
-    stack = await startLocalStack(env(), { logger, edge: { issuer: issuer.url, jwksUrl: issuer.jwksUrl } });
+    stack = await startLocalStack(env(), { logger, edge: true });
     service = stack.service.url;
     edge = stack.alb.url;
   });

@@ -27,7 +27,7 @@ describe('full CRUD', () => {
 
   beforeAll(async () => {
     issuer = await startLocalIssuer();
-    stack = await startLocalStack({ AUTH_ISSUER: issuer.url, AUTH_JWKS_URL: issuer.jwksUrl, AUTH_AUDIENCE: LOCAL_AUDIENCE }, { edge: { issuer: issuer.url, jwksUrl: issuer.jwksUrl } });
+    stack = await startLocalStack({ AUTH_ISSUER: issuer.url, AUTH_JWKS_URL: issuer.jwksUrl, AUTH_AUDIENCE: LOCAL_AUDIENCE }, { edge: true });
     base = stack.alb.url;
     token = await issuer.tokenFor({ id: 'crud-client', secret: 'x', scopes: ALL });
   });

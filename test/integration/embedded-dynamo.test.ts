@@ -5,7 +5,7 @@ import { AbstractLevel } from 'abstract-level';
 import { createDocumentClient, destroyDocumentClient } from '../../app/core/aws/dynamodb';
 import { loadConfig } from '../../app/core/config';
 import { createCore, type Core } from '../../app/core/create-core';
-import { ensureItemTable } from '../../app/core/items/item-table';
+import { ensureItemTable } from '../../local/item-table';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 
 /**
@@ -51,7 +51,7 @@ describe.each([
     const config = loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: db.endpoint, DYNAMODB_TABLE_NAME: 'picus-iterators' });
     const doc = createDocumentClient(config);
     destroy = () => destroyDocumentClient(doc);
-    await ensureItemTable(doc, config.tableName);
+    await ensureItemTable(config, config.tableName);
     core = createCore(config, { doc });
     for (let i = 0; i < 30; i += 1) await core.itemService.create({ n: i });
   });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { smoke } from '../../scripts/smoke';
+import { startLocalStack } from '../support/local-stack';
 import { startServiceProcess } from '../support/processes';
 import { startTestCore, type TestCore } from '../support/test-core';
 
@@ -98,24 +99,15 @@ describe('the runtime stage, replayed without a container engine', () => {
 
 describe('the smoke test script', () => {
   it('passes against the whole system and leaves nothing behind', async () => {
-    const { startLocalAlb } = await import('../../local/alb');
-    const { startService } = await import('../../app/start-service');
-    const { createHandler } = await import('../../lambda/create-handler');
-    const t = await startTestCore();
-    const service = await startService(t.core, { port: 0, host: '127.0.0.1' });
-    const alb = await startLocalAlb({ lambda: createHandler({ itemService: t.core.itemService, logger: t.core.logger }), healthCheck: { intervalMs: 100, healthyThreshold: 1 } }, 0);
+    const stack = await startLocalStack();
     try {
-      alb.registerTarget(service.url);
-      await alb.waitFor(service.url, 'healthy');
       const lines: string[] = [];
-      await smoke(alb.url, (line) => lines.push(line));
+      await smoke(stack.alb.url, (line) => lines.push(line));
       expect(lines.some((l) => l.startsWith('ok  DELETE'))).toBe(true);
-      const left = await t.core.itemService.listPage({ limit: 1000 });
+      const left = await stack.t.core.itemService.listPage({ limit: 1000 });
       expect(left.items).toEqual([]);
     } finally {
-      await alb.close();
-      await service.shutdown();
-      await t.close();
+      await stack.close();
     }
   });
 });

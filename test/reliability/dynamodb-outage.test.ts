@@ -9,9 +9,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDocumentClient, destroyDocumentClient } from '../../app/core/aws/dynamodb';
 import { loadConfig } from '../../app/core/config';
-import { ensureItemTable } from '../../app/core/items/item-table';
+import { ensureItemTable } from '../../local/item-table';
 import { runLoad, statusCounts, type LoadRequest, type LoadResult } from '../support/load';
 import { startDynamoProcess, startServiceProcess, type ChildService, type DynamoProcess } from '../support/processes';
 
@@ -30,9 +29,7 @@ describe('DynamoDB outage under load', () => {
   beforeAll(async () => {
     db = await startDynamoProcess({ path: dataDir });
     const config = loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: db.endpoint, DYNAMODB_TABLE_NAME: TABLE });
-    const doc = createDocumentClient(config);
-    await ensureItemTable(doc, TABLE);
-    destroyDocumentClient(doc);
+    await ensureItemTable(config, TABLE);
     service = await startServiceProcess({ DYNAMODB_ENDPOINT: db.endpoint, DYNAMODB_TABLE_NAME: TABLE, ...SERVICE_ENV });
   });
   afterAll(async () => {

@@ -299,9 +299,9 @@ export async function startServiceAlone(): Promise<SoakTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'picus-soak-db-'));
   const dynamo = await startDynamoProcess({ path: dataDir });
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'soak', secretAccessKey: 'soak' } });
-  const { ensureItemTable } = await import('../../app/core/items/item-table');
-  const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
-  await ensureItemTable(DynamoDBDocumentClient.from(client), 'picus-soak');
+  const { ensureItemTable } = await import('../../local/item-table');
+  const { loadConfig } = await import('../../app/core/config');
+  await ensureItemTable(loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: dynamo.endpoint }), 'picus-soak');
   const service = await startServiceProcess(
     { DYNAMODB_ENDPOINT: dynamo.endpoint, DYNAMODB_TABLE_NAME: 'picus-soak', AWS_ACCESS_KEY_ID: 'soak', AWS_SECRET_ACCESS_KEY: 'soak', SHUTDOWN_DELAY_MS: '0' },
     { build: true, nodeArgs: ['--max-old-space-size=256'] },

@@ -1,11 +1,12 @@
 import type { Logger } from '../../app/core/logger';
-import { startService, type RunningService } from '../../app/start-service';
-import { createHandler } from '../../lambda/create-handler';
-import { startLocalAlb, type LocalAlb } from '../../local/alb';
-import { startLocalLambdaApi, type LocalLambdaApi } from '../../local/lambda-api';
-import { silentLogger, startTestCore, type TestCore } from './test-core';
+import type { RunningService } from '../../app/start-service';
+import type { LocalAlb } from '../../local/alb';
+import type { LocalLambdaApi } from '../../local/lambda-api';
+import { startLocalSystem } from '../../local/system';
+import { countedCore, startTestDynamo, testTableName, type TestCore } from './test-core';
 
 export interface LocalStack {
+  /** The one core of the service and the Lambda, its DynamoDB calls counted. */
   t: TestCore;
   service: RunningService;
   /** The Lambda Invoke API serving the DELETE handler as picus-test-delete. */
@@ -16,35 +17,47 @@ export interface LocalStack {
 }
 
 /**
- * What `npm start` runs, in this process: a core on a real DynamoDB-compatible
- * server, the service on a free port, and the local ALB in front of it with the
- * Lambda handler; resolves once the ALB calls the service healthy.
+ * What `npm start` runs (local/system.ts), in this process, on a real DynamoDB-compatible server and a fresh table,
+ * every listener on a free port, with no local issuer (a test brings its own through AUTH_ISSUER) and the ALB's
+ * token check only when `edge` is set. Resolves once the ALB calls the service healthy.
  */
-export async function startLocalStack(env: Record<string, string> = {}, options: { logger?: Logger; edge?: { issuer: string; jwksUrl: string } } = {}): Promise<LocalStack> {
-  // GraphQL's deleteItem invokes the Lambda through the Invoke API, as in AWS.
-  const lambdaApi = await startLocalLambdaApi();
-  const t = await startTestCore({ LAMBDA_ENDPOINT: lambdaApi.url, DELETE_FUNCTION_NAME: 'picus-test-delete', ...env }, { logger: options.logger });
-  const service = await startService(t.core, { port: 0, host: '127.0.0.1' });
-  const handler = createHandler({
-    itemService: t.core.itemService,
-    logger: options.logger ?? silentLogger(),
-    cors: { origins: t.core.config.corsOrigins },
-    tokenVerifier: t.core.tokenVerifier,
-  });
-  lambdaApi.register('picus-test-delete', handler);
-  const alb = await startLocalAlb({ lambda: handler, healthCheck: { intervalMs: 200, timeoutMs: 1000, healthyThreshold: 1 }, jwtValidation: options.edge }, 0);
-  alb.registerTarget(service.url);
-  await alb.waitFor(service.url, 'healthy');
-  return {
-    t,
-    service,
-    alb,
-    lambdaApi,
-    close: async () => {
-      await lambdaApi.close();
-      await alb.close();
-      await service.shutdown();
-      await t.close();
-    },
-  };
+export async function startLocalStack(env: Record<string, string> = {}, options: { logger?: Logger; edge?: boolean } = {}): Promise<LocalStack> {
+  const dynamo = await startTestDynamo();
+  let counted: ReturnType<typeof countedCore> | undefined;
+  try {
+    const system = await startLocalSystem({
+      env: { NODE_ENV: 'test', DYNAMODB_ENDPOINT: dynamo.endpoint, DYNAMODB_TABLE_NAME: testTableName(), DELETE_FUNCTION_NAME: 'picus-test-delete', ...env },
+      issuer: false,
+      edgeJwtValidation: options.edge ?? false,
+      host: '127.0.0.1',
+      servicePort: 0,
+      albPort: 0,
+      healthCheck: { intervalMs: 200, timeoutMs: 1000, healthyThreshold: 1 },
+      // One core for the service and the Lambda, so a test counts every DynamoDB call either makes.
+      coreFor: (config) => (counted ??= countedCore(config, options.logger)).core,
+    });
+    const t: TestCore = {
+      core: system.core,
+      endpoint: dynamo.endpoint,
+      calls: counted!.calls,
+      close: async () => {
+        counted?.destroy();
+        await dynamo.close();
+      },
+    };
+    return {
+      t,
+      service: system.service,
+      alb: system.alb,
+      lambdaApi: system.lambdaApi,
+      close: async () => {
+        await system.close();
+        await t.close();
+      },
+    };
+  } catch (error) {
+    counted?.destroy();
+    await dynamo.close();
+    throw error;
+  }
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, destroyDocumentClient } from '../../app/core/aws/dynamodb';
-import { loadConfig } from '../../app/core/config';
+import { loadConfig, type Config } from '../../app/core/config';
 import { createCore, type Core } from '../../app/core/create-core';
-import { ensureItemTable } from '../../app/core/items/item-table';
+import { ensureItemTable } from '../../local/item-table';
 import { createLogger, type Logger } from '../../app/core/logger';
 import { startEmbeddedDynamo } from '../../local/dynamo';
 
@@ -20,33 +20,42 @@ export interface TestCore {
   close(): Promise<void>;
 }
 
-/**
- * A core wired to a real DynamoDB-compatible server and a fresh table:
- * TEST_DYNAMODB_ENDPOINT when set (DynamoDB Local in CI), else an embedded
- * dynalite started for this test file.
- */
-export async function startTestCore(env: Record<string, string> = {}, overrides: { logger?: Logger } = {}): Promise<TestCore> {
+/** A real DynamoDB-compatible server: TEST_DYNAMODB_ENDPOINT when set (DynamoDB Local in CI), else an embedded dynalite. */
+export async function startTestDynamo(): Promise<{ endpoint: string; close(): Promise<void> }> {
   const external = process.env.TEST_DYNAMODB_ENDPOINT || undefined;
-  const embedded = external ? undefined : await startEmbeddedDynamo();
-  const endpoint = external ?? embedded!.endpoint;
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DYNAMODB_ENDPOINT: endpoint,
-    DYNAMODB_TABLE_NAME: `picus-test-${randomUUID().slice(0, 8)}`,
-    ...env,
-  });
+  if (external) return { endpoint: external, close: async () => undefined };
+  const embedded = await startEmbeddedDynamo();
+  return { endpoint: embedded.endpoint, close: () => embedded.close() };
+}
+
+/** A table name no other test file uses. */
+export const testTableName = (): string => `picus-test-${randomUUID().slice(0, 8)}`;
+
+/**
+ * A core on its own, counted client (see `calls`), as a test wants it: `close` destroys the client; the core's own
+ * close leaves it alone.
+ */
+export function countedCore(config: Config, logger?: Logger): { core: Core; calls: Map<string, number>; destroy(): void } {
   const doc = createDocumentClient(config);
   const calls = countCalls(doc);
-  await ensureItemTable(doc, config.tableName);
-  calls.clear();
-  const core = createCore(config, { doc, logger: overrides.logger });
+  return { core: createCore(config, { doc, logger }), calls, destroy: () => destroyDocumentClient(doc) };
+}
+
+/**
+ * A core wired to a real DynamoDB-compatible server (startTestDynamo) and a fresh table, started for this test file.
+ */
+export async function startTestCore(env: Record<string, string> = {}, overrides: { logger?: Logger } = {}): Promise<TestCore> {
+  const dynamo = await startTestDynamo();
+  const config = loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: dynamo.endpoint, DYNAMODB_TABLE_NAME: testTableName(), ...env });
+  await ensureItemTable(config, config.tableName);
+  const { core, calls, destroy } = countedCore(config, overrides.logger);
   return {
     core,
-    endpoint,
+    endpoint: dynamo.endpoint,
     calls,
     close: async () => {
-      destroyDocumentClient(doc);
-      await embedded?.close();
+      destroy();
+      await dynamo.close();
     },
   };
 }

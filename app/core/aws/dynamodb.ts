@@ -22,8 +22,24 @@ export type DynamoConfig = Pick<
  * const doc = createDocumentClient(loadConfig(process.env));
  */
 export function createDocumentClient(config: DynamoConfig): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(createDynamoClient(config), {
+    marshallOptions: {
+      removeUndefinedValues: true,
+      // JSON.parse already produced a double: store exactly that double, whatever its size.
+      allowImpreciseNumbers: true,
+      // The SDK tells a plain object by `value.constructor.name === 'Object'`; JSON like {"constructor": {}} fails that
+      // test. Everything we store comes from JSON.parse, so every object is a plain one: marshal each as a map.
+      convertClassInstanceToMap: true,
+    },
+    // Read every number back as the same JS double it was written from, never BigInt (which JSON cannot carry).
+    unmarshallOptions: { wrapNumbers: (value: string) => Number(value) },
+  });
+}
+
+/** The low-level client under the document client, with the same timeouts and credentials (table set-up uses it). */
+export function createDynamoClient(config: DynamoConfig): DynamoDBClient {
   const agentOptions = { keepAlive: true, maxSockets: 128 };
-  const client = new DynamoDBClient({
+  return new DynamoDBClient({
     region: config.region,
     endpoint: config.dynamodbEndpoint,
     maxAttempts: config.dynamodbMaxAttempts,
@@ -37,18 +53,6 @@ export function createDocumentClient(config: DynamoConfig): DynamoDBDocumentClie
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
     }),
-  });
-  return DynamoDBDocumentClient.from(client, {
-    marshallOptions: {
-      removeUndefinedValues: true,
-      // JSON.parse already produced a double: store exactly that double, whatever its size.
-      allowImpreciseNumbers: true,
-      // The SDK tells a plain object by `value.constructor.name === 'Object'`; JSON like {"constructor": {}} fails that
-      // test. Everything we store comes from JSON.parse, so every object is a plain one: marshal each as a map.
-      convertClassInstanceToMap: true,
-    },
-    // Read every number back as the same JS double it was written from, never BigInt (which JSON cannot carry).
-    unmarshallOptions: { wrapNumbers: (value: string) => Number(value) },
   });
 }
 

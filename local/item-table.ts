@@ -4,21 +4,28 @@ import {
   ResourceInUseException,
   ResourceNotFoundException,
   waitUntilTableExists,
-  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoClient, type DynamoConfig } from '../app/core/aws/dynamodb';
 
 /**
  * Creates the items table when it is missing, for the embedded server, DynamoDB
- * Local and tests. In AWS the table belongs to Terraform (`terraform/modules/dynamodb-table`),
- * whose key schema this mirrors: hash key `id` of type S, on-demand billing.
+ * Local and tests; never used in AWS, where the table belongs to Terraform
+ * (`terraform/modules/dynamodb-table`), whose key schema this mirrors: hash key
+ * `id` of type S, on-demand billing.
  *
  * @example
- * await ensureItemTable(doc, 'picus-data');
+ * await ensureItemTable(config, config.tableName);
  */
-export async function ensureItemTable(doc: DynamoDBDocumentClient, tableName: string): Promise<void> {
-  // The document client is a DynamoDBClient with marshalling middleware; table commands pass through unchanged.
-  const client = doc as unknown as DynamoDBClient;
+export async function ensureItemTable(config: DynamoConfig, tableName: string): Promise<void> {
+  const client = createDynamoClient(config);
+  try {
+    await createIfMissing(client, tableName);
+  } finally {
+    client.destroy();
+  }
+}
+
+async function createIfMissing(client: ReturnType<typeof createDynamoClient>, tableName: string): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return;

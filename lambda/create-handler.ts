@@ -1,5 +1,5 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Context } from 'aws-lambda';
+import type { ALBEvent, ALBResult, APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import serverless from 'serverless-http';
 import { authorize, SCOPES, type Principal, type TokenVerifier } from '../app/core/auth/token-verifier';
 import { ValidationError } from '../app/core/errors';
@@ -20,26 +20,10 @@ export interface DeleteHandlerDeps {
 }
 
 /** The event shapes we accept: ALB (single or multi-value), API Gateway REST (v1) and HTTP API (v2). */
-export interface HttpEvent {
-  requestContext?: { elb?: { targetGroupArn?: string }; requestId?: string; http?: { method?: string } };
-  version?: string;
-  httpMethod?: string;
-  path?: string;
-  rawPath?: string;
-  pathParameters?: Record<string, string | undefined> | null;
-  headers?: Record<string, string | undefined> | null;
-  multiValueHeaders?: Record<string, string[] | undefined> | null;
-  [key: string]: unknown;
-}
+export type HttpEvent = ALBEvent | APIGatewayProxyEvent | APIGatewayProxyEventV2;
 
-export interface HttpResult {
-  statusCode: number;
-  statusDescription?: string;
-  isBase64Encoded: boolean;
-  body: string;
-  headers?: Record<string, string>;
-  multiValueHeaders?: Record<string, string[]>;
-}
+/** What we answer: the ALB's shape, which API Gateway (v1 and v2) reads too. */
+export type HttpResult = ALBResult & { isBase64Encoded: boolean; body: string };
 
 export type DeleteHandler = (event: HttpEvent, context?: Partial<Context>) => Promise<HttpResult>;
 
@@ -79,7 +63,7 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
   };
 
   const deleteItem = async (req: LambdaRequest, res: ServerResponse): Promise<void> => {
-    const event = req.apiGateway?.event ?? {};
+    const event = req.apiGateway?.event ?? ({} as HttpEvent);
     const context = req.apiGateway?.context ?? {};
     const log = logger.child({ requestId: context.awsRequestId, traceId: traceIdOf(event) });
     let key: string | undefined;
@@ -123,7 +107,7 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
   return async (event, context = {}) => {
     const result = (await wrapped(event, context)) as HttpResult;
     // The ALB requires a status description and string header values; serverless-http sets neither reliably.
-    if (event?.requestContext?.elb) result.statusDescription = `${result.statusCode} ${STATUS_CODES[result.statusCode] ?? ''}`.trim();
+    if (isAlbEvent(event)) result.statusDescription = `${result.statusCode} ${STATUS_CODES[result.statusCode] ?? ''}`.trim();
     result.isBase64Encoded = Boolean(result.isBase64Encoded);
     return result;
   };
@@ -134,7 +118,7 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
  * way, else the one segment after /picus/ in the raw path, URL-decoded once.
  */
 export function keyOf(event: HttpEvent, url: string): string | undefined {
-  const fromParameters = event.pathParameters?.key;
+  const fromParameters = 'pathParameters' in event ? event.pathParameters?.key : undefined;
   if (typeof fromParameters === 'string') return fromParameters.length > 0 ? fromParameters : undefined;
   const path = url.split('?', 1)[0] ?? '';
   const segment = DELETE_PATH.exec(path)?.[1];
@@ -158,7 +142,11 @@ function headerOf(event: HttpEvent, name: string): string | undefined {
     const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
     return key === undefined ? undefined : headers[key];
   };
-  return find(event.headers) ?? find(event.multiValueHeaders)?.[0];
+  return find(event.headers) ?? ('multiValueHeaders' in event ? find(event.multiValueHeaders)?.[0] : undefined);
+}
+
+function isAlbEvent(event: HttpEvent | undefined): event is ALBEvent {
+  return Boolean(event?.requestContext && 'elb' in event.requestContext);
 }
 
 function traceIdOf(event: HttpEvent): string | undefined {

@@ -1,30 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { ALBEvent, ALBResult } from 'aws-lambda';
 
 /**
- * What the real ALB hands a Lambda target, built from a local request.
- * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html
+ * What the real ALB hands a Lambda target (built from a local request) and takes back, as @types/aws-lambda
+ * types them. https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html
  */
-export interface AlbEvent {
-  requestContext: { elb: { targetGroupArn: string } };
-  httpMethod: string;
-  path: string;
-  queryStringParameters?: Record<string, string>;
-  multiValueQueryStringParameters?: Record<string, string[]>;
-  headers?: Record<string, string>;
-  multiValueHeaders?: Record<string, string[]>;
-  body: string;
-  isBase64Encoded: boolean;
-}
-
-export interface AlbResult {
-  statusCode: number;
-  statusDescription?: string;
-  headers?: Record<string, unknown>;
-  multiValueHeaders?: Record<string, unknown>;
-  body?: string;
-  isBase64Encoded?: boolean;
-}
+export type AlbEvent = ALBEvent;
 
 /** The ALB passes these bodies as text; every other content type is base64-encoded. */
 const TEXT_TYPES = /^(text\/[^;]*|application\/json|application\/javascript|application\/xml)\s*(;|$)/i;
@@ -107,7 +89,7 @@ export class InvalidLambdaResponseError extends Error {}
 export function readAlbResult(result: unknown, multiValueHeaders: boolean): { status: number; headers: [string, string][]; body: Buffer } {
   const invalid = (why: string) => new InvalidLambdaResponseError(`Invalid Lambda response: ${why}`);
   if (typeof result !== 'object' || result === null) throw invalid('not an object');
-  const r = result as AlbResult;
+  const r = result as ALBResult;
   if (JSON.stringify(r).length > LAMBDA_PAYLOAD_LIMIT) throw invalid('larger than 1 MB');
   if (!Number.isInteger(r.statusCode) || r.statusCode < 100 || r.statusCode > 599) throw invalid('statusCode');
   if (r.body !== undefined && typeof r.body !== 'string') throw invalid('body must be a string');

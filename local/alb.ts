@@ -1,4 +1,5 @@
 import { Agent, createServer, request as httpRequest, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ALBEvent } from 'aws-lambda';
 import { answerClientErrors } from '../app/http/client-errors';
 import { listen } from '../app/http/listen';
 import { ERROR_CATALOGUE, HttpError, toErrorResponse } from '../app/wire/errors';
@@ -7,7 +8,7 @@ import { createEdgeJwtValidator } from './alb-jwt';
 import { createRouter, loadListenerRules, type ListenerRules } from './alb-rules';
 
 /** Any function that takes an ALB event and answers like a Lambda: the handler, invoked in-process. */
-export type LambdaTarget = (event: never, context: { awsRequestId: string }) => Promise<unknown>;
+export type LambdaTarget = (event: ALBEvent, context: { awsRequestId: string }) => Promise<unknown>;
 
 export interface HealthCheck {
   path: string;
@@ -229,7 +230,7 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
     let headers: [string, string][];
     let body: Buffer;
     try {
-      const result = await options.lambda(event as never, { awsRequestId: `local-${invocations}` });
+      const result = await options.lambda(event, { awsRequestId: `local-${invocations}` });
       ({ status, headers, body } = readAlbResult(result, multiValueHeaders));
     } catch {
       // A Lambda that throws, times out or answers malformed JSON is a 502 at the ALB.

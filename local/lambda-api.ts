@@ -9,7 +9,8 @@ import { listen } from '../app/http/listen';
  * not checked. An unknown function is a 404 ResourceNotFoundException, as Lambda answers it; a handler that throws
  * is a 200 with X-Amz-Function-Error, as Lambda reports function errors.
  */
-export type InvokedHandler = (event: never, context: { awsRequestId: string }) => Promise<unknown>;
+/** A Lambda handler as the Invoke API calls it: whatever JSON the caller sent is its event. */
+export type InvokedHandler = (event: any, context: { awsRequestId: string }) => Promise<unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface LocalLambdaApi {
   url: string;
@@ -51,7 +52,7 @@ export async function startLocalLambdaApi(options: { port?: number; host?: strin
     }
     const version = { 'x-amz-executed-version': url.searchParams.get('Qualifier') ?? '$LATEST' };
     try {
-      json(res, 200, await handler(event as never, { awsRequestId: `local-invoke-${count}` }), version);
+      json(res, 200, await handler(event, { awsRequestId: `local-invoke-${count}` }), version);
     } catch (error) {
       json(res, 200, { errorType: (error as Error).name ?? 'Error', errorMessage: (error as Error).message ?? String(error) }, { ...version, 'x-amz-function-error': 'Unhandled' });
     }

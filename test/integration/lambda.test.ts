@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../app/core/config';
 import { createCore } from '../../app/core/create-core';
-import { createHandler, type DeleteHandler, type HttpResult } from '../../lambda/create-handler';
+import { createHandler, type DeleteHandler, type HttpEvent, type HttpResult } from '../../lambda/create-handler';
 import { bundleLambda } from '../../scripts/build';
 import { EVENT_KINDS, eventFor } from '../support/events';
 import { freePort } from '../support/processes';
@@ -14,7 +14,8 @@ import { silentLogger, startTestCore, type TestCore } from '../support/test-core
 const headerOf = (result: HttpResult, name: string): string | undefined => {
   const key = Object.keys(result.headers ?? result.multiValueHeaders ?? {}).find((k) => k.toLowerCase() === name.toLowerCase());
   if (!key) return undefined;
-  return result.headers?.[key] ?? result.multiValueHeaders?.[key]?.[0];
+  const value = result.headers?.[key] ?? result.multiValueHeaders?.[key]?.[0];
+  return value === undefined ? undefined : String(value);
 };
 
 describe('DELETE Lambda', () => {
@@ -122,7 +123,7 @@ describe('DELETE Lambda', () => {
   });
 
   it('answers an empty event with 400, as the original did', async () => {
-    const result = await handler({});
+    const result = await handler({} as HttpEvent);
     expect(result.statusCode).toBe(400);
   });
 

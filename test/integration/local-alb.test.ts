@@ -79,7 +79,7 @@ describe('local ALB in front of the service and the Lambda', () => {
     expect(event.headers!['x-forwarded-port']).toBe(String(alb.port));
     expect(event.headers!['x-amzn-trace-id']).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
     expect(event.isBase64Encoded).toBe(true);
-    expect(Buffer.from(event.body, 'base64')).toEqual(Buffer.from([1, 2, 3]));
+    expect(Buffer.from(event.body!, 'base64')).toEqual(Buffer.from([1, 2, 3]));
     expect(event.requestContext.elb.targetGroupArn).toMatch(/^arn:aws:elasticloadbalancing:/);
   });
 

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const alb = await startLocalAlb({ lambda: handler, rules, healthCheck: { intervalMs: 5000 } }, 0);
   // The same handler on the Lambda Invoke API, for the service's GraphQL deleteItem (LAMBDA_PORT, fixed by the bench).
   const lambdaApi = await startLocalLambdaApi({ port: Number(process.env.LAMBDA_PORT) });
-  lambdaApi.register('picus-bench-delete', handler as never);
+  lambdaApi.register('picus-bench-delete', handler);
   alb.registerTarget(process.env.SERVICE_URL!);
   await alb.waitFor(process.env.SERVICE_URL!, 'healthy');
   process.send!({ ready: true, url: alb.url });

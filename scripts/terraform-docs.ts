@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModule, moduleDirs, type Module } from '../test/unit/terraform/hcl';
+import { loadModule, moduleDirs, type Module } from './terraform-hcl';
 
 const BEGIN = '<!-- BEGIN_TF_DOCS -->';
 const END = '<!-- END_TF_DOCS -->';

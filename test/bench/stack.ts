@@ -9,7 +9,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { BASE_ENV, freePort } from '../support/processes';
-import { loadModule, TERRAFORM_DIR } from '../unit/terraform/hcl';
+import { loadModule, TERRAFORM_DIR } from '../../scripts/terraform-hcl';
 
 const ROOT = join(__dirname, '..', '..');
 const BENCH_DIST = join(ROOT, 'dist', 'bench');

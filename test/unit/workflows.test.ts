@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { workflowFiles } from '../../scripts/lint-workflows';
-import { loadModule, TERRAFORM_DIR } from './terraform/hcl';
+import { loadModule, TERRAFORM_DIR } from '../../scripts/terraform-hcl';
 
 const ROOT = join(__dirname, '..', '..');
 const workflows = workflowFiles().map((file) => ({ file: basename(file), text: readFileSync(file, 'utf8'), doc: parse(readFileSync(file, 'utf8')) as Record<string, any> }));

@@ -2,7 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRouter, loadListenerRules } from '../../../local/alb-rules';
 import { renderDocs, withDocs } from '../../../scripts/terraform-docs';
-import { interpolations, loadModule, moduleDirs, strings, TERRAFORM_DIR, withoutLiterals, type Module } from './hcl';
+import { interpolations, loadModule, moduleDirs, strings, TERRAFORM_DIR, withoutLiterals, type Module } from '../../../scripts/terraform-hcl';
 import { unknownCounts } from './plan-time';
 
 const modules = new Map<string, Module>();

@@ -1,8 +1,13 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- hcl2json gives untyped JSON; its readers (the Terraform tests, the docs generator, the bench) walk it freely. */
+/**
+ * The Terraform modules parsed with HashiCorp's HCL parser (hcl2json): shared by scripts/terraform-docs.ts, the
+ * Terraform unit tests and the bench, so it lives with the scripts rather than inside a test folder.
+ */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 
-export const TERRAFORM_DIR = join(__dirname, '..', '..', '..', 'terraform');
+export const TERRAFORM_DIR = join(__dirname, '..', 'terraform');
 
 /** One Terraform module (a folder): its .tf files parsed by HashiCorp's HCL parser and merged by block type. */
 export interface Module {

@@ -24,7 +24,7 @@ import { HttpError } from './wire/errors';
  * HTML documents only; leaving them out saves about 300 bytes and a share of the
  * CPU time of every response (README "Benchmarks").
  */
-export function securityHeaders(isProduction: boolean): HelmetOptions {
+function securityHeaders(isProduction: boolean): HelmetOptions {
   return {
     // Outside production the landing page loads Apollo Sandbox, an HTML page, from its CDN.
     contentSecurityPolicy: isProduction ? { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } : false,

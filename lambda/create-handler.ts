@@ -117,7 +117,7 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
  * The item key: API Gateway's decoded `{key}` path parameter when routed that
  * way, else the one segment after /picus/ in the raw path, URL-decoded once.
  */
-export function keyOf(event: HttpEvent, url: string): string | undefined {
+function keyOf(event: HttpEvent, url: string): string | undefined {
   const fromParameters = 'pathParameters' in event ? event.pathParameters?.key : undefined;
   if (typeof fromParameters === 'string') return fromParameters.length > 0 ? fromParameters : undefined;
   const path = url.split('?', 1)[0] ?? '';

@@ -15,7 +15,7 @@ export const LAMBDA_PAYLOAD_LIMIT = 1024 * 1024;
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer']);
 
 /** `Root=1-<8 hex seconds>-<24 hex>`, as the ALB generates when a request has no trace header. */
-export function newTraceId(now = Date.now()): string {
+function newTraceId(now = Date.now()): string {
   return `Root=1-${Math.floor(now / 1000).toString(16).padStart(8, '0')}-${randomBytes(12).toString('hex')}`;
 }
 
@@ -80,7 +80,7 @@ export function buildAlbEvent(options: {
   return event;
 }
 
-export class InvalidLambdaResponseError extends Error {}
+class InvalidLambdaResponseError extends Error {}
 
 /**
  * Checks a Lambda's answer the way the ALB does (anything malformed is a 502)

@@ -20,7 +20,7 @@ export interface ListenerRules {
 }
 
 /** The one routing table, shared with terraform/modules/alb (which reads it with jsondecode). */
-export const LISTENER_RULES_FILE = join(__dirname, '..', 'terraform', 'modules', 'alb', 'listener-rules.json');
+const LISTENER_RULES_FILE = join(__dirname, '..', 'terraform', 'modules', 'alb', 'listener-rules.json');
 
 export function loadListenerRules(file = LISTENER_RULES_FILE): ListenerRules {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as ListenerRules;

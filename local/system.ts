@@ -12,7 +12,7 @@ import { ensureItemTable } from './item-table';
 import { startLocalLambdaApi, type LocalLambdaApi } from './lambda-api';
 
 /** The DELETE Lambda's name on the local Invoke API unless DELETE_FUNCTION_NAME names another (alias "live"). */
-export const LOCAL_DELETE_FUNCTION = 'picus-local-delete';
+const LOCAL_DELETE_FUNCTION = 'picus-local-delete';
 
 export interface StartLocalSystemOptions extends Partial<LocalSystemOptions> {
   /** The service's environment (what loadConfig reads); the parts started here add their endpoints to it. */

@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const WORKFLOWS_DIR = join(__dirname, '..', '.github', 'workflows');
+const WORKFLOWS_DIR = join(__dirname, '..', '.github', 'workflows');
 const TOOLS_BIN = join(__dirname, '..', '.tools', 'bin');
 const ACTIONLINT_MODULE = 'github.com/rhysd/actionlint/cmd/actionlint@v1.7.7';
 
@@ -30,7 +30,7 @@ export function workflowFiles(): string[] {
 }
 
 /** The actionlint binary, built into .tools/bin on first use. */
-export function actionlintBinary(): string {
+function actionlintBinary(): string {
   const local = join(TOOLS_BIN, 'actionlint');
   if (!existsSync(local)) {
     execFileSync('go', ['install', ACTIONLINT_MODULE], { env: { ...process.env, GOBIN: TOOLS_BIN, GOFLAGS: '-mod=mod' }, stdio: 'inherit' });
@@ -38,7 +38,7 @@ export function actionlintBinary(): string {
   return local;
 }
 
-export function lintWorkflows(files = workflowFiles()): Finding[] {
+function lintWorkflows(files = workflowFiles()): Finding[] {
   const result = spawnSync(actionlintBinary(), ['-format', '{{json .}}', ...files], { encoding: 'utf8' });
   if (result.error) throw result.error;
   // Exit 1 means findings; anything else is actionlint failing to run.

@@ -22,7 +22,7 @@ import { resolvers } from './resolvers';
  */
 const SCHEMA_DIR = join(__dirname, '..', '..', 'schema');
 
-export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
+function loadTypeDefs(dir = SCHEMA_DIR): string[] {
   return readdirSync(dir)
     .filter((file) => file.endsWith('.graphql'))
     .sort()

@@ -7,8 +7,8 @@ import { listen } from './listen';
  * idle connections; otherwise it can reuse a socket Node just closed and answer 502.
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html
  */
-export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
-export const HEADERS_TIMEOUT_MS = 66_000;
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+const HEADERS_TIMEOUT_MS = 66_000;
 
 export interface HttpServer {
   server: Server;

@@ -15,7 +15,7 @@ export function bearerCredentials(authorization: string | string[] | undefined):
   return match ? { kind: 'token', token: match[1]! } : { kind: 'malformed' };
 }
 
-export const REALM = 'picus';
+const REALM = 'picus';
 
 /** 401: no `error` when no credentials were sent (RFC 6750 3.1), else error="invalid_token". */
 export function unauthenticatedChallenge(presented: boolean): string {

@@ -16,9 +16,9 @@ export const CORS_ALLOWED_HEADERS = ['Content-Type', 'Authorization', 'If-Match'
 /** Response headers scripts may read beyond the CORS-safelisted ones. */
 export const CORS_EXPOSED_HEADERS = ['Location', 'Link', 'Retry-After', 'X-Request-Id', 'ETag', 'WWW-Authenticate'] as const;
 /** Seconds a browser may reuse a preflight answer: Chromium caps it at 7200 (2 h), so more buys nothing there. */
-export const CORS_MAX_AGE_SECONDS = 7200;
+const CORS_MAX_AGE_SECONDS = 7200;
 
-export function isAllowedOrigin(policy: CorsPolicy, origin: string | undefined): origin is string {
+function isAllowedOrigin(policy: CorsPolicy, origin: string | undefined): origin is string {
   return origin !== undefined && policy.origins.some((allowed) => (typeof allowed === 'string' ? allowed === origin : allowed.test(origin)));
 }
 

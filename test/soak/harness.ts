@@ -65,7 +65,7 @@ export interface SoakReport {
 }
 
 /** The resident set of a process and all its descendants, in MiB (Linux /proc). */
-export function treeRssMiB(root: number): number {
+function treeRssMiB(root: number): number {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

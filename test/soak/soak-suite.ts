@@ -8,7 +8,7 @@ import { soak, type SoakReport, type SoakTarget } from './harness';
  * rate (0.85 MiB/s measured). 40 MiB is eight times the drift and well under what two minutes of a leak that size
  * add, so the test neither flaps on a noisy machine nor lets a leak of a few KiB per request through.
  */
-export const SOAK_BOUND_MIB = 40;
+const SOAK_BOUND_MIB = 40;
 
 export function defineSoak(name: string, start: () => Promise<SoakTarget>): void {
   describe(`soak: ${name}`, () => {

@@ -61,7 +61,7 @@ export async function startTestCore(env: Record<string, string> = {}, overrides:
 }
 
 /** Counts each command as the SDK sends it (once per call, retries not counted). */
-export function countCalls(doc: DynamoDBDocumentClient): Map<string, number> {
+function countCalls(doc: DynamoDBDocumentClient): Map<string, number> {
   const calls = new Map<string, number>();
   doc.middlewareStack.add(
     (next, context) => async (args) => {

@@ -44,7 +44,7 @@ export interface TokenVerifier {
  * const verifier = createTokenVerifier({ issuer, audience: ['picus'], clientIds: [], jwksCooldownMs: 30_000, clockToleranceSeconds: 30 });
  * const principal = await verifier.verify(token);
  */
-export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const now = options.now ?? Date.now;
   const timeoutDuration = options.fetchTimeoutMs ?? 2000;
   const cacheSize = options.cacheSize ?? 10_000;

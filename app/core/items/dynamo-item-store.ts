@@ -28,7 +28,7 @@ export interface DynamoItemStoreOptions {
 }
 
 /** BatchGetItem takes at most 100 keys per call. */
-export const BATCH_GET_MAX_KEYS = 100;
+const BATCH_GET_MAX_KEYS = 100;
 
 /**
  * Only the attributes we model are read, so unrelated attributes on old items cost no bandwidth.

@@ -14,8 +14,8 @@ export const DEFAULT_PAGE_SIZE = 100;
  * so memory stays flat on a table of any size (README "Benchmarks").
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.ParallelScan
  */
-export const SCAN_SEGMENTS = 4;
-export const SCAN_PAGE_ITEMS = 500;
+const SCAN_SEGMENTS = 4;
+const SCAN_PAGE_ITEMS = 500;
 /** More ids per request would let one call fan out into an unbounded number of BatchGetItem calls. */
 export const MAX_IDS_PER_REQUEST = 1000;
 

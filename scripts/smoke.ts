@@ -1,8 +1,9 @@
 /**
- * Post-deploy smoke test: creates its own item, reads it, finds it through the
- * paginated list, reads it over GraphQL, deletes it through the ALB (the
- * Lambda), checks it is gone, and deletes it in any case on the way out, so it
- * leaves nothing behind. Exits non-zero on the first wrong status.
+ * Post-deploy smoke test: creates its own item, reads it, checks that the
+ * paginated list answers, reads the item over GraphQL, deletes it through the
+ * ALB (the Lambda), checks it is gone and that a second delete is a 404, and
+ * deletes it in any case on the way out, so it leaves nothing behind. Exits
+ * non-zero on the first wrong status.
  *
  *   npx tsx scripts/smoke.ts https://app.example.com
  *   npx tsx scripts/smoke.ts http://localhost:8080     # against npm start (PICUS_TOKEN=$TOKEN, the token it printed)

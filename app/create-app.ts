@@ -22,7 +22,7 @@ import { HttpError } from './wire/errors';
  * other defaults (COOP, Origin-Agent-Cluster, Referrer-Policy, X-DNS-Prefetch-Control,
  * X-Download-Options, X-Permitted-Cross-Domain-Policies, X-XSS-Protection) act on
  * HTML documents only; leaving them out saves about 300 bytes and a share of the
- * CPU time of every response (README "Benchmarks").
+ * CPU time of every response (docs/benchmarks.md).
  */
 function securityHeaders(isProduction: boolean): HelmetOptions {
   return {

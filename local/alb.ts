@@ -150,7 +150,7 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
     const { status } = ERROR_CATALOGUE[code];
     const answer = toErrorResponse(new HttpError(code, STATUS_CODES[status], code === 'UNAUTHENTICATED' ? { 'WWW-Authenticate': 'Bearer' } : {}));
     const body = JSON.stringify(answer.body);
-    // The ALB's own answers: no CORS headers can be configured on them (README "Calling from a browser").
+    // The ALB's own answers: no CORS headers can be configured on them (docs/api.md, "Calling from a browser").
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), server: 'awselb/2.0', ...answer.headers });
     res.end(body);
   };

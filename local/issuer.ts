@@ -22,7 +22,7 @@ export interface IssuerClient {
   scopes: readonly string[];
 }
 
-/** The documented local machine client (README "Authentication"). */
+/** The documented local machine client (docs/authentication.md). */
 export const LOCAL_CLIENT: IssuerClient = { id: 'picus-local', secret: 'picus-local-secret', scopes: ['picus/read', 'picus/write', 'picus/delete'] };
 /** The `aud` of every token this issuer mints, and what the local service and Lambda accept. */
 export const LOCAL_AUDIENCE = 'picus';

@@ -11,7 +11,7 @@ export type Logger = pino.Logger;
  * Lines are written synchronously, one write(2) each, as Node itself writes to
  * a stdout pipe on Linux. pino's default hands every line to the libuv thread
  * pool instead, which cost a GET about 35 µs of main-thread CPU plus a thread
- * wake-up (README "Benchmarks"); and a Lambda's lines are all written before
+ * wake-up (docs/benchmarks.md); and a Lambda's lines are all written before
  * its response returns, so none waits in a queue while the function is frozen.
  */
 export function createLogger(config: Pick<Config, 'logLevel' | 'environment'>, service = 'picus-api', output: { pretty?: boolean } = {}): Logger {

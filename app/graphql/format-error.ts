@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { DomainError, VersionConflictError } from '../core/errors';
+import { DeleteUnavailableError, DomainError, VersionConflictError } from '../core/errors';
 import { ERROR_CATALOGUE } from '../wire/errors';
 
 /**
@@ -16,10 +16,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     // GraphQL speaks of versions, not preconditions: CONFLICT, with where the item stands.
     return { message: original.message, locations, path, extensions: { code: 'CONFLICT', currentVersion: original.currentVersion } };
   }
+  if (original instanceof DeleteUnavailableError) {
+    // The catalogue's retry hint, as REST would send it in Retry-After. Only this code carries it in GraphQL so far: the
+    // other temporary codes answered without it before the catalogue existed, and clients may compare extensions whole.
+    return { message: original.message, locations, path, extensions: { code: original.code, retryAfterSeconds: ERROR_CATALOGUE.DELETE_UNAVAILABLE.retryAfterSeconds } };
+  }
   if (original instanceof DomainError) {
-    // The catalogue's retry hint, as REST sends it in Retry-After.
-    const { retryAfterSeconds } = ERROR_CATALOGUE[original.code];
-    return { message: original.message, locations, path, extensions: { code: original.code, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) } };
+    return { message: original.message, locations, path, extensions: { code: original.code } };
   }
   const code = formatted.extensions?.code;
   if (original instanceof GraphQLError && typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {

@@ -28,7 +28,7 @@ export function requestIdFrom(traceHeader: string | string[] | undefined): strin
  *
  * Other lines about a request carry `requestId` themselves. A pino child logger
  * per request (or a lazy getter for one on `req`) was a measurable share of a
- * GET's CPU time (README "Benchmarks").
+ * GET's CPU time (docs/benchmarks.md).
  */
 export function requestContext(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {

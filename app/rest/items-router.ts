@@ -10,7 +10,7 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 
 /**
  * The original's routes, wire-compatible: compact JSON, the same messages and
- * status codes, with its defects fixed (see README "Differences from the original").
+ * status codes, with its defects fixed (see docs/differences.md).
  */
 export function createItemsRouter(deps: { itemService: ItemService; maxBodyBytes: number }): Router {
   const { itemService } = deps;

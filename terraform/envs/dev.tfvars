@@ -8,4 +8,4 @@ log_retention_days     = 14
 github_repository      = "picus-org/picus-gateway"
 terraform_state_bucket = "picus-terraform-state-dev" # as in dev.s3.tfbackend
 terraform_state_key    = "picus/dev/terraform.tfstate"
-# image_tag: leave unset on the first apply; then the tag the first deploy printed (README "Deploy")
+# image_tag: leave unset on the first apply; then the tag the first deploy printed (docs/deploy.md)

@@ -14,4 +14,4 @@ terraform_state_key    = "picus/prod/terraform.tfstate"
 domain_name      = "picus.example.com"
 hosted_zone_name = "example.com"
 # alert_emails     = ["oncall@example.com"]
-# image_tag: leave unset on the first apply; then the tag the first deploy printed (README "Deploy")
+# image_tag: leave unset on the first apply; then the tag the first deploy printed (docs/deploy.md)

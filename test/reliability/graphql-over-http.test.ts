@@ -27,7 +27,7 @@ describe('GraphQL over HTTP (graphql-http audit)', () => {
   });
 
   /**
-   * The SHOULD and MAY audits Apollo Server 5 does not pass, by its choices we keep (README "Reliability"):
+   * The SHOULD and MAY audits Apollo Server 5 does not pass, by its choices we keep (docs/reliability.md):
    * CSRF prevention wants a preflight header on GET, and parse, validation and variable errors are 400
    * whatever the `Accept`. Any other miss is a regression.
    */

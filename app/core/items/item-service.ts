@@ -11,7 +11,7 @@ export const DEFAULT_PAGE_SIZE = 100;
  * at most SCAN_PAGE_ITEMS. A single Scan is a chain of calls, each waiting for
  * the one before; segments let DynamoDB's work on some pages overlap ours on
  * others. Small pages keep the objects of one page few enough to die young,
- * so memory stays flat on a table of any size (README "Benchmarks").
+ * so memory stays flat on a table of any size (docs/benchmarks.md).
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.ParallelScan
  */
 const SCAN_SEGMENTS = 4;

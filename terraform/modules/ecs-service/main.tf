@@ -204,7 +204,7 @@ resource "aws_ecs_task_definition" "this" {
         awslogs-group         = aws_cloudwatch_log_group.this.name
         awslogs-region        = local.region
         awslogs-stream-prefix = "ecs"
-        # The service writes log lines synchronously (README "Operations"): in blocking mode a stalled
+        # The service writes log lines synchronously (docs/operations.md): in blocking mode a stalled
         # CloudWatch Logs would stall requests. Non-blocking buffers lines and drops some when the buffer is full;
         # ECS's default has been non-blocking since 2025-06-25 unless an account setting says otherwise,
         # so it is stated here (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-account-settings.html).

@@ -49,7 +49,7 @@ stop() {
 
 run_tests() {
   local port endpoint
-  port="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
+  port="$(node scripts/free-port.js)"
   endpoint="$(start "$port")"
   trap stop EXIT
   echo "dynamodb-local: $(java -version 2>&1 | head -1) at $endpoint" >&2

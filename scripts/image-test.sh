@@ -138,7 +138,7 @@ DYNAMO_PID=$!
 for _ in $(seq 1 100); do [ -s "${WORK}/dynamo.out" ] && break; sleep 0.1; done
 endpoint="$(head -n1 "${WORK}/dynamo.out")"
 [ -n "$endpoint" ] || { cat "${WORK}/dynamo.err"; fail "embedded DynamoDB did not start"; }
-port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+port=$(node scripts/free-port.js)
 
 # Production refuses to start without an issuer, unless told the API is open on purpose.
 podman run --rm --network host -e PORT="$port" "$APP_IMAGE" >"${WORK}/noauth.out" 2>&1 && refused=0 || refused=$?
@@ -170,7 +170,7 @@ expect "no npm, npx, corepack or yarn" "" "$(podman exec "$APP_CONTAINER" sh -c 
 podman healthcheck run "$APP_CONTAINER" >/dev/null 2>&1 && hc=0 || hc=$?
 expect "HEALTHCHECK passes" "0" "$hc"
 # The same image with nothing listening on the port its HEALTHCHECK asks.
-dead_port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+dead_port=$(node scripts/free-port.js)
 podman run -d --name "$DEAD_CONTAINER" --network host -e PORT="$dead_port" --entrypoint node "$APP_IMAGE" -e 'setInterval(() => {}, 1e9)' >/dev/null 2>&1
 podman healthcheck run "$DEAD_CONTAINER" >/dev/null 2>&1 && hc=0 || hc=$?
 [ "$hc" != "0" ] && echo "image-test: ok   HEALTHCHECK fails on a dead port (exit ${hc})" || fail "HEALTHCHECK passed with nothing listening"

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 venv=.venv-schemathesis
 [ -x "$venv/bin/schemathesis" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install --quiet --disable-pip-version-check -r test/schemathesis/requirements.txt; }
 
-port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+port() { node scripts/free-port.js; }
 alb=$(port); service=$(port); issuer=$(port)
 log=$(mktemp)
 PICUS_DATA_DIR=memory ALB_PORT=$alb PORT=$service ISSUER_PORT=$issuer LOG_LEVEL=warn node_modules/.bin/tsx local/start.ts >"$log" 2>&1 &

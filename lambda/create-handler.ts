@@ -37,7 +37,7 @@ type LambdaRequest = IncomingMessage & { apiGateway?: { event: HttpEvent; contex
  * DELETE /picus/{key} as a Lambda. A minimal node:http handler inside
  * serverless-http, which converts ALB and API Gateway events to requests and
  * responses back; this file adds what serverless-http leaves out (the ALB's
- * `statusDescription`) and imports nothing but the core.
+ * `statusDescription`) and imports nothing but app/core and app/wire.
  *
  * @example
  * export const handler = createHandler({ itemService: core.itemService, logger: core.logger });

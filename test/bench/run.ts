@@ -43,6 +43,9 @@ const LIST_ITEMS = Number(process.env.BENCH_LIST_ITEMS ?? 100_000);
 const DELETES = Number(process.env.BENCH_DELETES ?? 3000);
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined;
 const chosen = (name: string): boolean => !ONLY || ONLY.test(name);
+// Named once: BENCH_ONLY picks scenarios by name, and the items each delete scenario needs are seeded by the same test.
+const GRAPHQL_DELETE_SCENARIO = 'GraphQL deleteItem (service → Lambda invoke → DeleteItem)';
+const REST_DELETE_SCENARIO = 'DELETE /picus/{id} via local ALB → Lambda';
 const WARMUP_SECONDS = 3;
 const WARMUP_DELETES = 500;
 /**
@@ -377,11 +380,11 @@ async function main(): Promise<void> {
 
     const readIds = Array.from({ length: 1000 }, () => randomUUID());
     // Each DELETE needs an item of its own: the warm-up, then per round a saturated run and one at a lower rate.
-    const deletePool = (): string[] => (chosen('DELETE') ? Array.from({ length: WARMUP_DELETES + ROUNDS * 2 * DELETES }, () => randomUUID()) : []);
+    const deletePool = (): string[] => (chosen(REST_DELETE_SCENARIO) ? Array.from({ length: WARMUP_DELETES + ROUNDS * 2 * DELETES }, () => randomUUID()) : []);
     const oursDeletes = deletePool();
     const floorDeletes = deletePool();
-    const graphqlDeletes = chosen('deleteItem') ? Array.from({ length: WARMUP_DELETES + ROUNDS * 2 * DELETES }, () => randomUUID()) : [];
-    const floorGraphqlDeletes = chosen('deleteItem') ? Array.from({ length: WARMUP_DELETES + ROUNDS * 2 * DELETES }, () => randomUUID()) : [];
+    const graphqlDeletes = chosen(GRAPHQL_DELETE_SCENARIO) ? Array.from({ length: WARMUP_DELETES + ROUNDS * 2 * DELETES }, () => randomUUID()) : [];
+    const floorGraphqlDeletes = chosen(GRAPHQL_DELETE_SCENARIO) ? Array.from({ length: WARMUP_DELETES + ROUNDS * 2 * DELETES }, () => randomUUID()) : [];
     // Updates cycle through ids of their own, each side tracking the version it expects next.
     const oursUpdates = Array.from({ length: 1000 }, () => randomUUID());
     const floorUpdates = Array.from({ length: 1000 }, () => randomUUID());
@@ -487,14 +490,14 @@ async function main(): Promise<void> {
         ours: ours('PUT', () => nextUpdate(oursUpdates, oursVersions, (id, v) => ({ path: `/picus/${id}`, body: JSON.stringify(sampleData(n++)), headers: { 'if-match': etagOf({ id, version: v }) } }))),
       },
       {
-        name: 'GraphQL deleteItem (service → Lambda invoke → DeleteItem)',
+        name: GRAPHQL_DELETE_SCENARIO,
         floorLabel: 'DeleteItem',
         byAmount: true,
         floor: () => ({ proc: floor, url: floor.url, method: 'DELETE', next: () => ({ path: `/item/${nextFloorGraphqlDelete()}` }) }),
         ours: ours('POST', () => ({ path: '/graphql', body: gql(DELETE, { id: nextGraphqlDelete() }) })),
       },
       {
-        name: 'DELETE /picus/{id} via local ALB → Lambda',
+        name: REST_DELETE_SCENARIO,
         floorLabel: 'DeleteItem',
         byAmount: true,
         floor: () => ({ proc: floor, url: floor.url, method: 'DELETE', next: () => ({ path: `/item/${nextFloorDelete()}` }) }),

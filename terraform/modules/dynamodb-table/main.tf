@@ -1,6 +1,6 @@
 ################################################################################
 # The items table: hash key id (S), on demand, point-in-time recovery, encrypted,
-# protected from deletion. Same key schema as app/core/items/item-table.ts.
+# protected from deletion. Same key schema as local/item-table.ts.
 # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.CoreComponents.html
 ################################################################################
 

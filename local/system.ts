@@ -66,9 +66,12 @@ export async function startLocalSystem(options: StartLocalSystemOptions): Promis
   const env: Record<string, string | undefined> = { ...options.env };
   const localHost = options.host ?? '127.0.0.1';
   const started: { close(): Promise<void> | void }[] = [];
-  const stopStarted = async (): Promise<void> => {
-    for (const part of started.reverse()) await part.close();
-  };
+  // Last started, first stopped; once, however often it is called (a Ctrl-C during a test's own close, say).
+  let stopping: Promise<void> | undefined;
+  const stopStarted = (): Promise<void> =>
+    (stopping ??= (async () => {
+      for (const part of [...started].reverse()) await part.close();
+    })());
   try {
     let dynamo: EmbeddedDynamo | undefined;
     if (!env.DYNAMODB_ENDPOINT) {

@@ -38,11 +38,12 @@ export async function startHttpServer(handler: RequestListener, options: { port:
     (draining ??= new Promise<void>((resolve) => {
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
       timer.unref();
+      // Since Node 19, close() also ends the idle keep-alive sockets (https://nodejs.org/api/http.html#servercloseidleconnections);
+      // busy ones end as their responses do, each saying Connection: close.
       server.close(() => {
         clearTimeout(timer);
         resolve();
       });
-      server.closeIdleConnections();
     }));
 
   return { server, url, drain };

@@ -1,6 +1,6 @@
 import { EventEmitter, once } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { DatabaseUnavailableError, NotFoundError } from '../../app/core/errors';
+import { DatabaseUnavailableError, NotFoundError, ValidationError } from '../../app/core/errors';
 import type { Item } from '../../app/core/items/item';
 import { createItemLoaders } from '../../app/core/items/item-loaders';
 import { createItemService } from '../../app/core/items/item-service';
@@ -84,6 +84,16 @@ describe('DynamoDB item store (real DynamoDB-compatible server)', () => {
     const [x, y, z] = await Promise.all([loaders.itemById.load(a.id), loaders.itemById.load('nope'), loaders.itemById.load(a.id)]);
     expect([x, y, z]).toEqual([a, null, a]);
     expect(t.calls.get('BatchGetItemCommand')).toBe(1);
+  });
+
+  it('getMany answers in the order asked, null for missing, an error in place of a bad key, and refuses 1001 ids before reading', async () => {
+    const a = await put();
+    const results = await t.core.itemService.getMany([a.id, 'missing', 'k'.repeat(3000)]);
+    expect(results.slice(0, 2)).toEqual([a, null]);
+    expect(results[2]).toBeInstanceOf(ValidationError);
+    t.calls.clear();
+    await expect(t.core.itemService.getMany(Array.from({ length: 1001 }, (_, i) => `id-${i}`))).rejects.toThrow('At most 1000 ids per request');
+    expect(t.calls.size).toBe(0);
   });
 
   it('fails only the bad key of a DataLoader batch', async () => {

@@ -1,11 +1,11 @@
 import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { loadConfig } from '../../app/core/config';
 import { createCore } from '../../app/core/create-core';
 import { startService } from '../../app/start-service';
-import { freePort, runServiceProcess, startServiceProcess } from '../support/processes';
+import { connectionRefused, freePort, runServiceProcess, startServiceProcess } from '../support/processes';
 import { startTestCore, type TestCore } from '../support/test-core';
 
 describe('when DynamoDB is unreachable', () => {
@@ -104,15 +104,7 @@ describe('graceful shutdown', () => {
 
 /** Resolves once nothing accepts connections on the port any more (the listener closed). */
 async function refusingConnections(port: number): Promise<void> {
-  for (;;) {
-    const refused = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(false)));
-      socket.once('error', () => resolve(true));
-    });
-    if (refused) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  while (!(await connectionRefused(port))) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 describe('production entry point (app/main.ts)', () => {

@@ -4,15 +4,15 @@ import type { ApolloServer } from '@apollo/server';
 import type { Core } from './core/create-core';
 import { createGraphQL } from './graphql/create-graphql';
 import type { GraphQLContext } from './graphql/context';
-import { authMiddleware } from './http/auth';
 import { corsMiddleware } from './http/cors';
 import { sendError } from './http/http-errors';
 import { createLifecycle, type Lifecycle } from './http/lifecycle';
+import { bindOperations, operationGate, type OperationHandlers } from './http/operations';
 import { requestContext } from './http/request-context';
 import { errorMiddleware } from './rest/error-middleware';
-import { createHealthRouter } from './rest/health-router';
-import { createItemsRouter } from './rest/items-router';
-import { createOpenApiRouter } from './rest/openapi-router';
+import { healthHandlers } from './rest/health-router';
+import { itemsHandlers } from './rest/items-router';
+import { openApiHandlers } from './rest/openapi-router';
 import { HttpError } from './wire/errors';
 
 /**
@@ -47,6 +47,8 @@ function securityHeaders(isProduction: boolean): HelmetOptions {
 export interface AppDeps {
   core: Core;
   lifecycle?: Lifecycle;
+  /** Handlers added to the app's own, by operation id; a test proves one with no catalogue entry stops start-up. */
+  extraHandlers?: OperationHandlers;
 }
 
 export interface App {
@@ -71,25 +73,35 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.disable('x-powered-by');
   // ETags would hash every body; clients of this API do not revalidate.
   app.set('etag', false);
+  // The gate matches exactly already (app/http/operations.ts); Express's own matching is made as strict, too.
   app.set('case sensitive routing', true);
-  app.set('strict routing', false);
+  app.set('strict routing', true);
   app.set('trust proxy', false);
 
   app.use(requestContext(core.logger));
   app.use(helmet(securityHeaders(config.isProduction)));
-  if (config.corsOrigins.length > 0) app.use(corsMiddleware({ origins: config.corsOrigins }));
+  if (config.corsOrigins.length > 0) app.use(corsMiddleware({ origins: config.corsOrigins, production: config.isProduction }));
   app.use((_req, res, next) => {
     lifecycle.track(res);
     next();
   });
-  if (core.tokenVerifier) app.use(authMiddleware(core.tokenVerifier));
+  // Deny by default: nothing below runs for a request the catalogue of operations does not serve.
+  const serving = { production: config.isProduction };
+  app.use(operationGate({ serving, verifier: core.tokenVerifier }));
 
-  // The item routes are the busiest, so they are matched first; the paths of the three routers do not overlap.
-  app.use(createItemsRouter({ itemService: core.itemService, maxBodyBytes: config.maxBodyBytes }));
-  app.use(createHealthRouter({ itemService: core.itemService, lifecycle, readyCacheMs: config.readyCacheMs }));
-  app.use(createOpenApiRouter({ isProduction: config.isProduction }));
   const graphql = await createGraphQL({ core });
-  app.use(graphql.router);
+  // The item operations are the busiest, so they are bound first.
+  bindOperations(
+    app,
+    {
+      ...itemsHandlers({ itemService: core.itemService, maxBodyBytes: config.maxBodyBytes }),
+      ...healthHandlers({ itemService: core.itemService, lifecycle, readyCacheMs: config.readyCacheMs }),
+      ...openApiHandlers({ isProduction: config.isProduction }),
+      ...graphql.handlers,
+      ...deps.extraHandlers,
+    },
+    serving,
+  );
 
   app.use((_req, res) => {
     sendError(res, new HttpError('NOT_FOUND'));

@@ -2,13 +2,13 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { ALBEvent, ALBResult, APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import serverless from 'serverless-http';
 import { authorize, SCOPES, type Principal, type TokenVerifier } from '../app/core/auth/token-verifier';
-import { ValidationError } from '../app/core/errors';
 import type { ItemService } from '../app/core/items/item-service';
 import type { Logger } from '../app/core/logger';
 import { traceRootOf } from '../app/core/trace';
-import { bearerCredentials } from '../app/wire/auth';
+import { bearerCredentials, INVALID_REQUEST_CHALLENGE } from '../app/wire/auth';
 import { corsResponseHeaders, preflightAnswer, type CorsPolicy } from '../app/wire/cors-policy';
 import { HttpError, logFailure, toErrorResponse } from '../app/wire/errors';
+import { createResolver, requestTarget, type Resolution } from '../app/wire/operations';
 
 export interface DeleteHandlerDeps {
   itemService: ItemService;
@@ -17,6 +17,8 @@ export interface DeleteHandlerDeps {
   cors?: CorsPolicy;
   /** Verifies the caller's bearer token (scope picus/delete); undefined: authentication off. */
   tokenVerifier?: TokenVerifier;
+  /** Production serves no reference pages: only what the catalogue serves there resolves. */
+  production?: boolean;
 }
 
 /** The event shapes we accept: ALB (single or multi-value), API Gateway REST (v1) and HTTP API (v2). */
@@ -27,9 +29,6 @@ export type HttpResult = ALBResult & { isBase64Encoded: boolean; body: string };
 
 export type DeleteHandler = (event: HttpEvent, context?: Partial<Context>) => Promise<HttpResult>;
 
-const MISSING_KEY = 'Missing item key in path';
-/** Exactly one non-empty segment after /picus/ (the original took the second segment of any path). */
-const DELETE_PATH = /^\/picus\/([^/]+)$/;
 
 type LambdaRequest = IncomingMessage & { apiGateway?: { event: HttpEvent; context: Partial<Context> } };
 
@@ -45,6 +44,7 @@ type LambdaRequest = IncomingMessage & { apiGateway?: { event: HttpEvent; contex
 export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
   const { itemService, logger, tokenVerifier } = deps;
   const cors = deps.cors ?? { origins: [] };
+  const resolver = createResolver({ production: deps.production ?? false });
 
   // Every answer carries the CORS headers (set on the response first), errors included, so a browser frontend can
   // read why a DELETE failed.
@@ -71,29 +71,36 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
     const origin = headerOf(event, 'origin');
     for (const [name, value] of Object.entries(corsResponseHeaders(cors, origin))) res.setHeader(name, value);
     try {
-      const path = (req.url ?? '/').split('?', 1)[0]!;
-      const preflight = preflightAnswer(cors, { method: req.method ?? '', path, origin, requestMethod: headerOf(event, 'access-control-request-method') });
-      key = keyOf(event, req.url ?? '/');
-      if (preflight) {
+      // Only the catalogued DELETE is served here (app/wire/operations.ts), matched on the raw path of whatever event
+      // shape arrived: anything else is a 404, or a 405 on a path whose DELETE this is, before any token or data.
+      const path = rawPathOf(event, req.url ?? '/');
+      const method = req.method ?? '';
+      const found = resolver.resolve(method, path);
+      const lambdaMethods = resolver.methodsFor(path).filter((m) => m === 'DELETE');
+      const preflight = preflightAnswer(cors, { method, path, origin, requestMethod: headerOf(event, 'access-control-request-method') });
+      if (preflight && lambdaMethods.length > 0) {
         res.removeHeader('Access-Control-Expose-Headers');
         res.writeHead(preflight.status, preflight.headers);
         res.end();
         return;
       }
+      if (found.kind === 'malformed' && found.operation.target === 'lambda') throw new HttpError('VALIDATION_FAILED', 'Malformed percent-encoding in the path');
+      const operation = servedHere(found);
+      if (!operation) {
+        throw lambdaMethods.length > 0 ? new HttpError('METHOD_NOT_ALLOWED', `Method ${method} not allowed; use DELETE`, { Allow: 'DELETE' }) : new HttpError('NOT_FOUND');
+      }
+      key = operation.params.key!;
       // The edge checks tokens too, but not on every path here (an HTTP listener, API Gateway, a direct invoke).
-      if (tokenVerifier && req.method === 'DELETE') principal = await authorize(tokenVerifier, bearerCredentials(headerOf(event, 'authorization')), SCOPES.delete);
-      if (key === undefined) {
-        fail(res, new ValidationError(MISSING_KEY), log);
-      } else if (req.method !== 'DELETE') {
-        fail(res, new HttpError('METHOD_NOT_ALLOWED', `Method ${req.method} not allowed; use DELETE`, { Allow: 'DELETE' }), log);
+      if (tokenVerifier) {
+        if (multipleAuthorization(event)) throw new HttpError('VALIDATION_FAILED', 'Send one Authorization header', { 'WWW-Authenticate': INVALID_REQUEST_CHALLENGE });
+        principal = await authorize(tokenVerifier, bearerCredentials(headerOf(event, 'authorization')), SCOPES.delete);
+      }
+      const deleted = await itemService.delete(key);
+      // Prefer: return=representation (RFC 7240): the deleted item too, as GraphQL's deleteItem needs it.
+      if (/\breturn=representation\b/.test(headerOf(event, 'prefer') ?? '')) {
+        respond(res, 200, { message: `Item '${key}' deleted successfully`, item: deleted }, { 'Preference-Applied': 'return=representation' });
       } else {
-        const deleted = await itemService.delete(key);
-        // Prefer: return=representation (RFC 7240): the deleted item too, as GraphQL's deleteItem needs it.
-        if (/\breturn=representation\b/.test(headerOf(event, 'prefer') ?? '')) {
-          respond(res, 200, { message: `Item '${key}' deleted successfully`, item: deleted }, { 'Preference-Applied': 'return=representation' });
-        } else {
-          respond(res, 200, { message: `Item '${key}' deleted successfully` });
-        }
+        respond(res, 200, { message: `Item '${key}' deleted successfully` });
       }
     } catch (error) {
       fail(res, error, log);
@@ -113,22 +120,25 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
   };
 }
 
+/** The resolution when it is the operation this function serves, with its parameters. */
+function servedHere(found: Resolution): { params: Record<string, string> } | undefined {
+  return found.kind === 'operation' && found.operation.target === 'lambda' ? found : undefined;
+}
+
 /**
- * The item key: API Gateway's decoded `{key}` path parameter when routed that
- * way, else the one segment after /picus/ in the raw path, URL-decoded once.
+ * The raw request path as the client sent it: the ALB's and API Gateway REST's `path`, the HTTP API's `rawPath`
+ * (never the decoded `pathParameters`, which would let an encoded slash or a second segment through).
  */
-function keyOf(event: HttpEvent, url: string): string | undefined {
-  const fromParameters = 'pathParameters' in event ? event.pathParameters?.key : undefined;
-  if (typeof fromParameters === 'string') return fromParameters.length > 0 ? fromParameters : undefined;
-  const path = url.split('?', 1)[0] ?? '';
-  const segment = DELETE_PATH.exec(path)?.[1];
-  if (segment === undefined) return undefined;
-  try {
-    const key = decodeURIComponent(segment);
-    return key.length > 0 ? key : undefined;
-  } catch {
-    return undefined;
-  }
+function rawPathOf(event: HttpEvent, url: string): string {
+  if ('rawPath' in event && typeof event.rawPath === 'string') return event.rawPath;
+  if ('path' in event && typeof event.path === 'string') return event.path;
+  return requestTarget(url).path;
+}
+
+/** Two Authorization headers, where the event shape can show them (multi-value ALB and API Gateway REST events). */
+function multipleAuthorization(event: HttpEvent): boolean {
+  if (!('multiValueHeaders' in event) || !event.multiValueHeaders) return false;
+  return Object.entries(event.multiValueHeaders).some(([name, values]) => name.toLowerCase() === 'authorization' && (values?.length ?? 0) > 1);
 }
 
 /**

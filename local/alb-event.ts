@@ -33,13 +33,15 @@ export function forwardedHeaders(req: IncomingMessage, listenerPort: number): Re
 
 export function buildAlbEvent(options: {
   req: IncomingMessage;
+  /** The request target in origin form (path and query), as the listener parsed it. */
+  url?: string;
   body: Buffer;
   targetGroupArn: string;
   multiValueHeaders: boolean;
   listenerPort: number;
 }): AlbEvent {
   const { req, body, multiValueHeaders } = options;
-  const url = req.url ?? '/';
+  const url = options.url ?? req.url ?? '/';
   const queryAt = url.indexOf('?');
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
   const query = queryAt === -1 ? '' : url.slice(queryAt + 1);

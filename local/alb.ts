@@ -3,9 +3,10 @@ import type { ALBEvent } from 'aws-lambda';
 import { answerClientErrors } from '../app/http/client-errors';
 import { listen } from '../app/http/listen';
 import { ERROR_CATALOGUE, HttpError, toErrorResponse } from '../app/wire/errors';
+import { requestTarget } from '../app/wire/operations';
 import { buildAlbEvent, forwardedHeaders, LAMBDA_PAYLOAD_LIMIT, readAlbResult } from './alb-event';
 import { createEdgeJwtValidator } from './alb-jwt';
-import { createRouter, loadListenerRules, type ListenerRules } from './alb-rules';
+import { createRouter, loadListenerRules, type FixedResponse, type ListenerRules } from './alb-rules';
 
 /** Any function that takes an ALB event and answers like a Lambda: the handler, invoked in-process. */
 export type LambdaTarget = (event: ALBEvent, context: { awsRequestId: string }) => Promise<unknown>;
@@ -42,6 +43,8 @@ export interface LocalAlbOptions {
   targetGroupArn?: string;
   /** The HTTPS listener's jwt-validation settings; unset, rules forward without checking tokens (an HTTP listener). */
   jwtValidation?: { issuer: string; jwksUrl: string };
+  /** A production listener has no rules for the reference pages (development_only), as Terraform's has none. */
+  production?: boolean;
 }
 
 export interface LocalAlb {
@@ -84,7 +87,7 @@ const DEFAULT_HEALTH_CHECK: HealthCheck = { path: '/health', intervalMs: 30_000,
  * alb.registerTarget('http://127.0.0.1:8000');
  */
 export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host = '127.0.0.1'): Promise<LocalAlb> {
-  const router = createRouter(options.rules ?? loadListenerRules());
+  const router = createRouter(options.rules ?? loadListenerRules(), { production: options.production });
   const health: HealthCheck = { ...DEFAULT_HEALTH_CHECK, ...options.healthCheck };
   const multiValueHeaders = options.multiValueHeaders ?? false;
   const targetGroupArn = options.targetGroupArn ?? 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/picus-delete/local';
@@ -155,7 +158,14 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
     res.end(body);
   };
 
-  const forwardToService = (req: IncomingMessage, res: ServerResponse): void => {
+  /** A rule's (or the default action's) fixed-response action: the configured status and body, nothing forwarded. */
+  const sendFixed = (req: IncomingMessage, res: ServerResponse, fixed: FixedResponse): void => {
+    req.resume();
+    res.writeHead(fixed.status_code, { 'content-type': fixed.content_type, 'content-length': Buffer.byteLength(fixed.message_body), server: 'awselb/2.0' });
+    res.end(req.method === 'HEAD' ? undefined : fixed.message_body);
+  };
+
+  const forwardToService = (req: IncomingMessage, res: ServerResponse, path: string): void => {
     const target = pickTarget();
     if (!target) {
       sendError(res, 'NO_HEALTHY_TARGET');
@@ -169,13 +179,20 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
         finishOne(target);
       }
     };
+    // From the raw headers, every line as sent: Node's req.headers keeps only the first of some (Authorization among
+    // them), and a proxy that dropped the others would hide a duplicated header from the target, which refuses it.
     const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && name !== 'connection' && name !== 'keep-alive') headers[name] = value;
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const name = req.rawHeaders[i]!.toLowerCase();
+      const value = req.rawHeaders[i + 1]!;
+      if (name === 'connection' || name === 'keep-alive') continue;
+      const prior = headers[name];
+      headers[name] = prior === undefined ? value : [...[prior].flat(), value];
     }
     Object.assign(headers, forwardedHeaders(req, port));
     const upstream = httpRequest(
-      { protocol: target.url.protocol, hostname: target.url.hostname, port: target.url.port, method: req.method, path: req.url, headers, agent, timeout: idleTimeoutMs },
+      // The origin form of the target (an absolute-form request target loses its scheme and host, as a proxy's does).
+      { protocol: target.url.protocol, hostname: target.url.hostname, port: target.url.port, method: req.method, path, headers, agent, timeout: idleTimeoutMs },
       (upstreamRes) => {
         const responseHeaders = { ...upstreamRes.headers };
         delete responseHeaders.connection;
@@ -212,7 +229,7 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
     req.pipe(upstream);
   };
 
-  const invokeLambda = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const invokeLambda = async (req: IncomingMessage, res: ServerResponse, url: string): Promise<void> => {
     const chunks: Buffer[] = [];
     let size = 0;
     // Read to the end even past the limit: leaving a body unread would stall the client mid-upload.
@@ -224,7 +241,7 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
       sendError(res, 'PAYLOAD_TOO_LARGE');
       return;
     }
-    const event = buildAlbEvent({ req, body: Buffer.concat(chunks), targetGroupArn, multiValueHeaders, listenerPort: port });
+    const event = buildAlbEvent({ req, url, body: Buffer.concat(chunks), targetGroupArn, multiValueHeaders, listenerPort: port });
     invocations += 1;
     let status: number;
     let headers: [string, string][];
@@ -245,17 +262,20 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
 
   const validateJwt = options.jwtValidation ? createEdgeJwtValidator(options.jwtValidation) : undefined;
   let rejected = 0;
-  const dispatch = (req: IncomingMessage, res: ServerResponse, target: 'lambda' | 'service'): void => {
-    if (target === 'lambda') invokeLambda(req, res).catch(() => sendError(res, 'BAD_GATEWAY'));
-    else forwardToService(req, res);
-  };
   const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?', 1)[0]!;
-    const { target, jwt } = router.route(req.method ?? 'GET', path);
-    if (!validateJwt || !jwt) return dispatch(req, res, target);
+    // Rules match the parsed path (no query string), whatever form the request target took.
+    const { path, query } = requestTarget(req.url ?? '/');
+    const decision = router.route(req.method ?? 'GET', path);
+    if (decision.action === 'fixed-response') return sendFixed(req, res, decision.response);
+    const { target, jwt } = decision;
+    const dispatch = (): void => {
+      if (target === 'lambda') invokeLambda(req, res, path + query).catch(() => sendError(res, 'BAD_GATEWAY'));
+      else forwardToService(req, res, path + query);
+    };
+    if (!validateJwt || !jwt) return dispatch();
     // The rule's jwt-validation action runs before forwarding: a bad token never reaches a target.
     void validateJwt(req.headers.authorization, jwt.scope).then((verdict) => {
-      if (verdict === 'valid') return dispatch(req, res, target);
+      if (verdict === 'valid') return dispatch();
       rejected += 1;
       sendError(res, verdict === 'unavailable' ? 'JWKS_UNAVAILABLE' : 'UNAUTHENTICATED');
     });

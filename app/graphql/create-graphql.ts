@@ -5,7 +5,8 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { OperationHandlers } from '../http/operations';
 import type { Core } from '../core/create-core';
 import type { Logger } from '../core/logger';
 import { sendGraphQLError } from '../http/http-errors';
@@ -47,13 +48,14 @@ const armor = new ApolloArmor({
 });
 
 export interface GraphQLMount {
-  router: Router;
+  /** The catalogue's graphqlPost and graphqlGet (app/wire/operations.ts): the one path /graphql. */
+  handlers: OperationHandlers;
   apollo: ApolloServer<GraphQLContext>;
 }
 
 /**
- * Builds and starts Apollo Server 5 and returns an Express router serving it
- * at `/graphql`. Apollo does not parse bodies in v4+: express.json() does,
+ * Builds and starts Apollo Server 5 and returns the handlers serving it at
+ * `/graphql`. Apollo does not parse bodies in v4+: express.json() does,
  * with the same size limit as REST, and its errors are answered here in
  * GraphQL's error shape.
  */
@@ -108,11 +110,7 @@ export async function createGraphQL(deps: { core: Core }): Promise<GraphQLMount>
   });
   await apollo.start();
 
-  const router = Router({ caseSensitive: true });
-  router.use(
-    '/graphql',
-    express.json({ limit: maxBodyBytes }),
-    expressMiddleware(apollo, {
+  const serve: RequestHandler = expressMiddleware(apollo, {
       context: async ({ req, res }) =>
         createContext({
           itemService: core.itemService,
@@ -122,10 +120,10 @@ export async function createGraphQL(deps: { core: Core }): Promise<GraphQLMount>
           // The caller's own token and trace id travel to the Lambda, which checks the token itself.
           deleteItem: (id) => itemDeleter().delete(id, { authorization: req.headers.authorization, traceId: headerValue(req.headers['x-amzn-trace-id']) }),
         }),
-    }),
-    graphqlErrorMiddleware(core.logger),
-  );
-  return { router, apollo };
+    });
+  // express.json() on GET too: it sets req.body (to {}), which the integration requires of every request.
+  const chain = [express.json({ limit: maxBodyBytes }), serve, graphqlErrorMiddleware(core.logger)];
+  return { handlers: { graphqlPost: chain, graphqlGet: chain }, apollo };
 }
 
 const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);

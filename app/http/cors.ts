@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { corsResponseHeaders, preflightAnswer, type CorsPolicy } from '../wire/cors-policy';
+import { requestTarget } from '../wire/operations';
 
 /**
  * The API's CORS policy (app/wire/cors-policy.ts) as Express middleware, first in the chain so every response carries it,
@@ -10,7 +11,7 @@ export function corsMiddleware(policy: CorsPolicy): RequestHandler {
   return (req, res, next) => {
     const origin = req.headers.origin;
     const requestMethod = req.headers['access-control-request-method'];
-    const preflight = preflightAnswer(policy, { method: req.method, path: req.path, origin, requestMethod: Array.isArray(requestMethod) ? requestMethod[0] : requestMethod });
+    const preflight = preflightAnswer(policy, { method: req.method, path: requestTarget(req.url).path, origin, requestMethod: Array.isArray(requestMethod) ? requestMethod[0] : requestMethod });
     if (preflight) {
       res.status(preflight.status).set(preflight.headers).end();
       return;

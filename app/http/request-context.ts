@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../core/logger';
 import { traceRootOf } from '../core/trace';
-import { principalOf } from './auth';
+import { principalOf } from './operations';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -23,7 +23,7 @@ export function requestIdFrom(traceHeader: string | string[] | undefined): strin
 
 /**
  * Gives every request an id and logs one line when the response finishes:
- * request id, method, route pattern (never the raw URL, which carries keys),
+ * request id, method, the operation's path template (never the raw URL, which carries keys),
  * status and duration. Headers and bodies are never logged.
  *
  * Other lines about a request carry `requestId` themselves. A pino child logger
@@ -37,7 +37,8 @@ export function requestContext(logger: Logger) {
     req.id = requestId;
     res.setHeader('X-Request-Id', requestId);
     res.on('finish', () => {
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : req.originalUrl.startsWith('/graphql') ? '/graphql' : 'unmatched';
+      // The catalogued operation's path template, or 'unmatched' for what the gate refused.
+      const route = res.locals.operation?.path ?? 'unmatched';
       // The load balancer's health checks (every few seconds per target) are logged at debug while they pass.
       const healthCheck = (req.headers['user-agent'] ?? '').startsWith('ELB-HealthChecker/') && res.statusCode < 400;
       const level = res.statusCode >= 500 ? 'error' : healthCheck ? 'debug' : 'info';

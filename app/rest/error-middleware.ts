@@ -13,7 +13,7 @@ export function errorMiddleware(logger: Logger) {
       return;
     }
     // Refused before GraphQL ran (the token check): answered in GraphQL's error shape, with the same status.
-    const answer = req.path === '/graphql' ? sendGraphQLError(res, error) : sendError(res, error);
+    const answer = res.locals.operation?.path === '/graphql' ? sendGraphQLError(res, error) : sendError(res, error);
     logFailure(logger, error, answer, { requestId: req.id });
   };
 }

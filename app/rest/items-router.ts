@@ -1,23 +1,23 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
+import type { OperationHandlers } from '../http/operations';
 import { PreconditionRequiredError, UnsupportedMediaTypeError, ValidationError, VersionConflictError } from '../core/errors';
 import { entityTags, etagOf, versionFromEtag } from '../wire/etag';
 import type { Item } from '../core/items/item';
 import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, type ItemService } from '../core/items/item-service';
-import { methodNotAllowed } from './method-not-allowed';
 
 /** `+json` types count as JSON, as they did for the original. */
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
 /**
  * The original's routes, wire-compatible: compact JSON, the same messages and
- * status codes, with its defects fixed (see docs/differences.md).
+ * status codes, with its defects fixed (see docs/differences.md). One handler
+ * per catalogued operation (app/wire/operations.ts), which binds them.
  */
-export function createItemsRouter(deps: { itemService: ItemService; maxBodyBytes: number }): Router {
+export function itemsHandlers(deps: { itemService: ItemService; maxBodyBytes: number }): OperationHandlers {
   const { itemService } = deps;
-  const router = Router({ caseSensitive: true, strict: false });
   const parseJson = express.json({ limit: deps.maxBodyBytes, strict: false, type: JSON_TYPES });
 
-  router.get('/picus/list', async (req, res) => {
+  const listItems = async (req: Request, res: Response): Promise<void> => {
     const { limit, cursor } = readListQuery(req);
     if (limit === undefined && cursor === undefined) {
       await streamAllItems(itemService, res);
@@ -29,7 +29,7 @@ export function createItemsRouter(deps: { itemService: ItemService; maxBodyBytes
       res.set('Link', `<${next}>; rel="next"`);
     }
     res.json(page.items.map(toResponseItem));
-  });
+  };
 
   const requireJson = (req: Request, _res: Response, next: () => void): void => {
     // An empty body has no type to check: the service answers "No data provided".
@@ -41,17 +41,12 @@ export function createItemsRouter(deps: { itemService: ItemService; maxBodyBytes
     next();
   };
 
-  router.post(
-    '/picus/put',
-    requireJson,
-    parseJson,
-    async (req, res) => {
-      const item = await itemService.create(req.body, { by: res.locals.principal?.sub });
-      res.status(201).location(`/picus/get/${encodeURIComponent(item.id)}`).json({ id: item.id });
-    },
-  );
+  const createItem = async (req: Request, res: Response): Promise<void> => {
+    const item = await itemService.create(req.body, { by: res.locals.principal?.sub });
+    res.status(201).location(`/picus/get/${encodeURIComponent(item.id)}`).json({ id: item.id });
+  };
 
-  router.get('/picus/get/:key', async (req, res) => {
+  const getItem = async (req: Request, res: Response): Promise<void> => {
     const item = await itemService.get(req.params.key as string);
     const etag = etagOf(item);
     res.set('ETag', etag);
@@ -65,42 +60,28 @@ export function createItemsRouter(deps: { itemService: ItemService; maxBodyBytes
       }
     }
     res.json(toResponseItem(item));
-  });
+  };
 
-  // Replace an item's data, only with a precondition: If-Match with the ETag read (or * for any version). The
-  // original's own paths keep their 405 (PUT /picus/put was one of its answers).
-  router.put(
-    '/picus/:key',
-    (req, _res, next) => next(req.params.key === 'put' || req.params.key === 'list' ? 'route' : undefined),
-    requireJson,
-    parseJson,
-    async (req, res) => {
-      const key = req.params.key as string;
-      const ifMatch = req.headers['if-match'];
-      if (ifMatch === undefined) throw new PreconditionRequiredError();
-      const tags = entityTags(ifMatch);
-      let expectedVersion: number | undefined;
-      if (tags !== '*') {
-        expectedVersion = tags.map((tag) => versionFromEtag(key, tag)).find((v) => v !== undefined);
-        if (expectedVersion === undefined) {
-          // No tag of this item: 404 if there is none, else 412 with where it stands.
-          const current = await itemService.get(key);
-          throw new VersionConflictError(key, current.version);
-        }
+  // Replace an item's data, only with a precondition: If-Match with the ETag read (or * for any version).
+const replaceItem = async (req: Request, res: Response): Promise<void> => {
+    const key = req.params.key as string;
+    const ifMatch = req.headers['if-match'];
+    if (ifMatch === undefined) throw new PreconditionRequiredError();
+    const tags = entityTags(ifMatch);
+    let expectedVersion: number | undefined;
+    if (tags !== '*') {
+      expectedVersion = tags.map((tag) => versionFromEtag(key, tag)).find((v) => v !== undefined);
+      if (expectedVersion === undefined) {
+        // No tag of this item: 404 if there is none, else 412 with where it stands.
+        const current = await itemService.get(key);
+        throw new VersionConflictError(key, current.version);
       }
-      const item = await itemService.update(key, req.body, { expectedVersion, by: res.locals.principal?.sub });
+    }
+    const item = await itemService.update(key, req.body, { expectedVersion, by: res.locals.principal?.sub });
       res.set('ETag', etagOf(item)).json(toResponseItem(item));
-    },
-  );
+  };
 
-  router.all('/picus/list', methodNotAllowed(['GET', 'HEAD']));
-  router.all('/picus/put', methodNotAllowed(['POST']));
-  router.all('/picus/get/:key', methodNotAllowed(['GET', 'HEAD']));
-  // /picus/{key} takes PUT here and DELETE in the Lambda; other methods are a 405 (not on the original's own paths,
-  // which keep their answers).
-  const notAnItemMethod = methodNotAllowed(['PUT', 'DELETE']);
-  router.all('/picus/:key', (req, res, next) => (['get', 'list', 'put'].includes(req.params.key as string) ? next() : notAnItemMethod(req, res)));
-  return router;
+  return { listItems, createItem: [requireJson, parseJson, createItem], getItem, replaceItem: [requireJson, parseJson, replaceItem] };
 }
 
 /** Keys in the original's (alphabetical) order; the metadata an item lacks is left out. The version is in the ETag. */

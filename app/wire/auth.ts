@@ -15,6 +15,20 @@ export function bearerCredentials(authorization: string | string[] | undefined):
   return match ? { kind: 'token', token: match[1]! } : { kind: 'malformed' };
 }
 
+/**
+ * True when the request carried more than one Authorization header: Node keeps only the first in `req.headers`, and
+ * which one a proxy or another parser would use differs, so such a request is refused (400 invalid_request) rather
+ * than authorized on a guess.
+ */
+export function duplicateAuthorization(rawHeaders: readonly string[]): boolean {
+  let seen = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.length === 13 && rawHeaders[i]!.toLowerCase() === 'authorization') seen += 1;
+  return seen > 1;
+}
+
+/** 400 for a request whose credentials cannot be read one way only (two Authorization headers). */
+export const INVALID_REQUEST_CHALLENGE = 'Bearer error="invalid_request"';
+
 const REALM = 'picus';
 
 /** 401: no `error` when no credentials were sent (RFC 6750 3.1), else error="invalid_token". */

@@ -1,4 +1,4 @@
-import { methodsFor } from './routes';
+import { createResolver } from './operations';
 
 /**
  * The one CORS policy of the API, spoken by both targets behind the ALB (the service's middleware and the DELETE
@@ -9,7 +9,11 @@ import { methodsFor } from './routes';
 export interface CorsPolicy {
   /** Exact origins, or patterns; empty: no CORS headers at all (browsers on other origins are refused). */
   readonly origins: readonly (string | RegExp)[];
+  /** Production serves no reference pages, so their paths have no methods to offer (app/wire/operations.ts). */
+  readonly production?: boolean;
 }
+
+const resolvers = { production: createResolver({ production: true }), development: createResolver({ production: false }) };
 
 /** Request headers a frontend may send beyond the CORS-safelisted ones. */
 export const CORS_ALLOWED_HEADERS = ['Content-Type', 'Authorization', 'If-Match', 'If-None-Match', 'apollo-require-preflight', 'x-apollo-operation-name'] as const;
@@ -49,7 +53,7 @@ export interface PreflightRequest {
 export function preflightAnswer(policy: CorsPolicy, request: PreflightRequest): { status: number; headers: Record<string, string> } | undefined {
   if (request.method !== 'OPTIONS' || request.origin === undefined || request.requestMethod === undefined || policy.origins.length === 0) return undefined;
   const vary = { Vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers' };
-  const methods = methodsFor(request.path);
+  const methods = resolvers[policy.production ? 'production' : 'development'].methodsFor(request.path);
   if (!isAllowedOrigin(policy, request.origin) || methods.length === 0) return { status: 204, headers: vary };
   return {
     status: 204,

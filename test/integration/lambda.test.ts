@@ -76,10 +76,12 @@ describe('DELETE Lambda', () => {
       expect(JSON.parse(result.body)).toEqual({ error: "Item with id 'nope' not found", detail: "Item with id 'nope' not found", code: 'NOT_FOUND' });
     });
 
-    it.each(['/picus/', '/picus/get/abc', '/picus/list/x', '/other/abc', '/picus'])('answers 400 for %s', async (path) => {
+    it.each(['/picus/', '/picus/get/abc', '/picus/list/x', '/other/abc', '/picus', '/picus/abc/', '/PICUS/abc', '/picus/..'])('answers 404 NOT_FOUND for %s, which the catalogue does not serve here, and deletes nothing', async (path) => {
+      await t.core.itemStore.put({ id: 'get', data: { keep: true } });
       const result = await handler(eventFor(kind, path));
-      expect(result.statusCode).toBe(400);
-      expect(JSON.parse(result.body)).toMatchObject({ error: 'Missing item key in path', detail: 'Missing item key in path' });
+      expect(result.statusCode).toBe(404);
+      expect(JSON.parse(result.body)).toMatchObject({ code: 'NOT_FOUND' });
+      await expect(t.core.itemService.get('get')).resolves.toMatchObject({ id: 'get' });
     });
 
     it('decodes the key once', async () => {
@@ -122,9 +124,9 @@ describe('DELETE Lambda', () => {
     expect(result.multiValueHeaders?.['content-type']).toEqual(['application/json']);
   });
 
-  it('answers an empty event with 400, as the original did', async () => {
+  it('answers an empty event with 404 (no catalogued path in it; the original answered 400)', async () => {
     const result = await handler({} as HttpEvent);
-    expect(result.statusCode).toBe(400);
+    expect(result.statusCode).toBe(404);
   });
 
   it('deletes atomically: twenty concurrent DELETEs give one 200 and nineteen 404s', async () => {

@@ -45,10 +45,10 @@ describe('local ALB in front of the service and the Lambda', () => {
     expect(again.body.detail).toBe(`Item with id '${id}' not found`);
   });
 
-  it('sends DELETE /picus/get/abc to the Lambda, which refuses it (the original deleted item "get")', async () => {
+  it('sends DELETE /picus/get/abc to the Lambda, which refuses it 404 (the original deleted item "get")', async () => {
     await t.core.itemStore.put({ id: 'get', data: { keep: true } });
-    const res = await request(alb.url).delete('/picus/get/abc').expect(400);
-    expect(res.body.error).toBe('Missing item key in path');
+    const res = await request(alb.url).delete('/picus/get/abc').expect(404);
+    expect(res.body.code).toBe('NOT_FOUND');
     await expect(t.core.itemService.get('get')).resolves.toMatchObject({ id: 'get' });
   });
 
@@ -175,7 +175,7 @@ describe('local ALB service targets', () => {
         return;
       }
       const answer = () => res.writeHead(200, { 'content-type': 'text/plain' }).end(name);
-      if (req.url === '/slow') {
+      if (req.url === '/openapi.json') {
         arrive();
         void released.then(answer);
       } else answer();
@@ -193,12 +193,12 @@ describe('local ALB service targets', () => {
       alb.registerTarget(a.url);
       alb.registerTarget(b.url);
       await Promise.all([alb.waitFor(a.url, 'healthy'), alb.waitFor(b.url, 'healthy')]);
-      const spread = await Promise.all(Array.from({ length: 10 }, () => request(alb.url).get('/x')));
+      const spread = await Promise.all(Array.from({ length: 10 }, () => request(alb.url).get('/openapi.yaml')));
       expect(new Set(spread.map((r) => r.text))).toEqual(new Set(['a', 'b']));
 
       b.healthy = false;
       await alb.waitFor(b.url, 'unhealthy');
-      const onlyA = await Promise.all(Array.from({ length: 10 }, () => request(alb.url).get('/x')));
+      const onlyA = await Promise.all(Array.from({ length: 10 }, () => request(alb.url).get('/openapi.yaml')));
       expect(onlyA.every((r) => r.text === 'a')).toBe(true);
 
       b.healthy = true;
@@ -217,13 +217,13 @@ describe('local ALB service targets', () => {
     try {
       alb.registerTarget(a.url);
       await alb.waitFor(a.url, 'healthy');
-      const slow = request(alb.url).get('/slow').then((res) => res); // supertest sends on then()
+      const slow = request(alb.url).get('/openapi.json').then((res) => res); // supertest sends on then()
       await a.slowArrived;
       alb.registerTarget(b.url);
       await alb.waitFor(b.url, 'healthy');
       const drained = alb.deregisterTarget(a.url);
       expect(alb.targets().find((t) => t.url === a.url)?.state).toBe('draining');
-      const during = await request(alb.url).get('/x');
+      const during = await request(alb.url).get('/openapi.yaml');
       expect(during.text).toBe('b');
       a.releaseSlow();
       expect((await slow).text).toBe('a');
@@ -239,9 +239,9 @@ describe('local ALB service targets', () => {
   it('answers 503 with no targets and 502 when a target refuses connections', async () => {
     const alb = await startLocalAlb({ lambda: async () => ({}), healthCheck: FAST_HEALTH }, 0);
     try {
-      await request(alb.url).get('/x').expect(503);
+      await request(alb.url).get('/openapi.yaml').expect(503);
       alb.registerTarget('http://127.0.0.1:1');
-      await request(alb.url).get('/x').expect(502);
+      await request(alb.url).get('/openapi.yaml').expect(502);
     } finally {
       await alb.close();
     }

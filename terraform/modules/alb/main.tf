@@ -1,6 +1,11 @@
 locals {
-  # The one routing table, shared with the local ALB (local/alb.ts).
+  # The one routing table, generated from the catalogue of operations (app/wire/operations.ts) and shared with the
+  # local ALB (local/alb.ts). The service runs with NODE_ENV=production, which serves no reference pages: their rules
+  # (development_only) are left out, so those paths get the default 404 here.
   routing = jsondecode(file("${path.module}/listener-rules.json"))
+  rules   = { for rule in local.routing.rules : rule.name => rule if !rule.development_only }
+  # Deny by default: what no rule matches is answered here, a JSON 404 in the API's error shape, never forwarded.
+  not_found = local.routing.default_action
   target_group_arns = {
     service = aws_lb_target_group.service.arn
     lambda  = aws_lb_target_group.lambda.arn
@@ -131,8 +136,13 @@ resource "aws_lb_listener" "https" {
   certificate_arn   = var.certificate_arn
 
   default_action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.service.arn
+    type = "fixed-response"
+
+    fixed_response {
+      content_type = local.not_found.content_type
+      message_body = local.not_found.message_body
+      status_code  = tostring(local.not_found.status_code)
+    }
   }
 
   tags = var.tags
@@ -144,8 +154,7 @@ resource "aws_lb_listener" "http" {
   protocol          = "HTTP"
 
   default_action {
-    type             = local.https_enabled ? "redirect" : "forward"
-    target_group_arn = local.https_enabled ? null : aws_lb_target_group.service.arn
+    type = local.https_enabled ? "redirect" : "fixed-response"
 
     dynamic "redirect" {
       for_each = local.https_enabled ? [1] : []
@@ -153,6 +162,16 @@ resource "aws_lb_listener" "http" {
         port        = "443"
         protocol    = "HTTPS"
         status_code = "HTTP_301"
+      }
+    }
+
+    # Without HTTPS the rules hang off this listener, and what they do not match is refused here.
+    dynamic "fixed_response" {
+      for_each = local.https_enabled ? [] : [local.not_found]
+      content {
+        content_type = fixed_response.value.content_type
+        message_body = fixed_response.value.message_body
+        status_code  = tostring(fixed_response.value.status_code)
       }
     }
   }
@@ -163,7 +182,7 @@ resource "aws_lb_listener" "http" {
 # Listener rules, ascending priority before the default action:
 # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html
 resource "aws_lb_listener_rule" "this" {
-  for_each = { for rule in local.routing.rules : rule.name => rule }
+  for_each = local.rules
 
   listener_arn = local.front_listener_arn
   priority     = each.value.priority

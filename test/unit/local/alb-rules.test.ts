@@ -1,57 +1,73 @@
-import { createRouter, loadListenerRules, pathPatternToRegExp } from '../../../local/alb-rules';
+import { buildListenerRules, createRouter, loadListenerRules, pathPatternToRegExp } from '../../../local/alb-rules';
+import { OPERATIONS, type Operation } from '../../../app/wire/operations';
 
 describe('listener rules (terraform/modules/alb/listener-rules.json)', () => {
   const rules = loadListenerRules();
   const router = createRouter(rules);
+  const production = createRouter(rules, { production: true });
+  const sample = (path: string) => path.replace(/\{[a-z]+\}/g, 'k1');
 
-  it('keeps the original ALB table, after a first rule sending every CORS preflight to the service', () => {
-    expect(rules.rules.map((r) => [r.priority, r.name, r.path_patterns, r.http_methods, r.target, r.jwt_validation])).toEqual([
-      [1, 'preflight', ['/*'], ['OPTIONS'], 'service', null],
-      [5, 'health', ['/health'], [], 'service', null],
-      [10, 'picus_list', ['/picus/list'], ['GET'], 'service', { scope: 'picus/read' }],
-      [20, 'picus_put', ['/picus/put'], ['POST'], 'service', { scope: 'picus/write' }],
-      [30, 'picus_get', ['/picus/get/*'], ['GET'], 'service', { scope: 'picus/read' }],
-      [35, 'picus_update', ['/picus/*'], ['PUT'], 'service', { scope: 'picus/write' }],
-      [40, 'picus_delete', ['/picus/*'], ['DELETE'], 'lambda', { scope: 'picus/delete' }],
-      [50, 'graphql', ['/graphql'], ['GET', 'POST'], 'service', { scope: null }],
-    ]);
-    expect(rules.default_target).toBe('service');
+  it('are the ones the catalogue of operations derives (npm run generate wrote them; generate:check holds them)', () => {
+    const built = buildListenerRules();
+    expect(rules.rules).toEqual([...built.rules].sort((a, b) => a.priority - b.priority));
+    expect(rules.default_action).toEqual(built.default_action);
+  });
+
+  it('answer anything no rule matches with a fixed JSON 404 in the error catalogue\'s shape, never a forward', () => {
+    expect(rules.default_action).toEqual({ type: 'fixed-response', status_code: 404, content_type: 'application/json', message_body: '{"error":"Not found","code":"NOT_FOUND"}' });
+    for (const path of ['/', '/picus', '/graphql/', '/graphql/x', '/PICUS/list', '/health/', '/admin', '/docs/']) {
+      expect([path, router.route('GET', path).action]).toEqual([path, 'fixed-response']);
+    }
+  });
+
+  it('give every rule a unique priority, the preflight rule first', () => {
+    const priorities = rules.rules.map((r) => r.priority);
+    expect(new Set(priorities).size).toBe(priorities.length);
+    expect(rules.rules[0]).toMatchObject({ name: 'preflight', priority: 1, http_methods: ['OPTIONS'], jwt_validation: null });
   });
 
   it.each([
-    ['DELETE', '/picus/abc', 'lambda', 'picus_delete'],
-    ['DELETE', '/picus/get/abc', 'lambda', 'picus_delete'],
-    ['DELETE', '/picus/list', 'lambda', 'picus_delete'],
-    ['DELETE', '/picus/', 'lambda', 'picus_delete'],
-    ['DELETE', '/picus', 'service', undefined],
-    ['DELETE', '/PICUS/abc', 'service', undefined],
-    ['GET', '/picus/abc', 'service', undefined],
-    ['GET', '/picus/list', 'service', 'picus_list'],
-    ['HEAD', '/picus/list', 'service', undefined],
-    ['POST', '/picus/put', 'service', 'picus_put'],
-    ['GET', '/picus/get/a/b', 'service', 'picus_get'],
-    ['POST', '/health', 'service', 'health'],
-    ['POST', '/graphql', 'service', 'graphql'],
-    ['GET', '/ready', 'service', undefined],
+    ['DELETE', '/picus/abc', 'lambda', 'deleteItem'],
+    ['DELETE', '/picus/get/abc', 'lambda', 'deleteItem'],
+    ['DELETE', '/picus/list', 'lambda', 'deleteItem'],
+    ['GET', '/picus/list', 'service', 'listItems'],
+    ['HEAD', '/picus/list', 'service', 'listItems'],
+    ['POST', '/picus/put', 'service', 'createItem'],
+    ['GET', '/picus/get/a/b', 'service', 'getItem'],
+    ['PUT', '/picus/list', 'service', 'replaceItem'],
+    ['POST', '/health', 'service', 'healthOtherMethods'],
+    ['GET', '/picus/abc', 'service', 'replaceItemOtherMethods'],
+    ['POST', '/graphql', 'service', 'graphqlPost'],
+    ['GET', '/graphql', 'service', 'graphqlGet'],
+    ['GET', '/ready', 'service', 'ready'],
     ['OPTIONS', '/picus/abc', 'service', 'preflight'],
-    ['OPTIONS', '/graphql', 'service', 'preflight'],
-    ['OPTIONS', '/health', 'service', 'preflight'],
-  ])('routes %s %s to the %s', (method, path, target, rule) => {
-    const { target: routed, rule: matched } = router.route(method, path);
-    expect({ target: routed, rule: matched }).toEqual({ target, rule });
+    ['OPTIONS', '/nowhere', 'service', 'preflight'],
+  ])('route %s %s to the %s (rule %s)', (method, path, target, rule) => {
+    expect(router.route(method, path)).toMatchObject({ action: 'forward', target, rule });
   });
 
-  it('checks a token, with the route table\'s scope, on every rule but the open ones (health, ready, preflights)', () => {
-    const { API_ROUTES } = jest.requireActual('../../../app/wire/routes') as typeof import('../../../app/wire/routes');
-    for (const route of API_ROUTES) {
-      const { jwt } = router.route(route.method, route.path.replace('{key}', 'k1'));
-      const expected = route.auth === 'open' ? undefined : { scope: route.auth === 'token' ? null : route.auth };
-      expect([route.method, route.path, jwt]).toEqual([route.method, route.path, expected]);
+  it('check a token, with the catalogue\'s scope, on every operation but the open ones', () => {
+    for (const operation of OPERATIONS as readonly Operation[]) {
+      const decision = router.route(operation.method, sample(operation.path));
+      const expected = operation.auth === 'open' ? undefined : { scope: operation.auth === 'token' ? null : operation.auth };
+      expect([operation.id, decision.action === 'forward' ? decision.jwt : 'refused']).toEqual([operation.id, expected]);
     }
-    expect(router.route('OPTIONS', '/picus/list').jwt).toBeUndefined();
   });
 
-  it('matches path patterns as the ALB does: * spans slashes, ? is one character, the rest is literal', () => {
+  it('send other methods on a protected path to the service (its 405) only with a valid token', () => {
+    expect(router.route('PATCH', '/picus/list')).toMatchObject({ action: 'forward', jwt: { scope: null } });
+    expect(router.route('DELETE', '/graphql')).toMatchObject({ action: 'forward', jwt: { scope: null } });
+    expect(router.route('POST', '/health')).toMatchObject({ action: 'forward', target: 'service' });
+    expect(router.route('POST', '/health')).not.toHaveProperty('jwt');
+  });
+
+  it('have no rule for the reference pages on a production listener', () => {
+    expect(router.route('GET', '/docs')).toMatchObject({ action: 'forward', rule: 'referencePage' });
+    expect(production.route('GET', '/docs').action).toBe('fixed-response');
+    expect(production.route('GET', '/docs/assets/swagger-ui.css').action).toBe('fixed-response');
+  });
+
+  it('match path patterns as the ALB does: * spans slashes, ? is one character, the rest is literal', () => {
     expect(pathPatternToRegExp('/a/*').test('/a/b/c')).toBe(true);
     expect(pathPatternToRegExp('/a?c').test('/abc')).toBe(true);
     expect(pathPatternToRegExp('/a?c').test('/ac')).toBe(false);

@@ -123,12 +123,14 @@ describe('Terraform invariants', () => {
     expect(alb.locals.routing).toBe('${jsondecode(file("${path.module}/listener-rules.json"))}');
     expect(alb.locals.target_group_arns).toEqual({ service: '${aws_lb_target_group.service.arn}', lambda: '${aws_lb_target_group.lambda.arn}' });
     const rule = alb.resource.aws_lb_listener_rule!.this!;
-    expect(rule.for_each).toContain('local.routing.rules');
+    expect(rule.for_each).toBe('${local.rules}');
+    expect(alb.locals.rules).toContain('local.routing.rules');
+    expect(alb.locals.rules).toContain('!rule.development_only');
     expect(rule.action[0].target_group_arn).toBe('${local.target_group_arns[each.value.target]}');
     expect(alb.resource.aws_lb_target_group!.lambda!.target_type).toBe('lambda');
     const router = createRouter(loadListenerRules());
-    expect(router.route('DELETE', '/picus/abc')).toMatchObject({ target: 'lambda', rule: 'picus_delete' });
-    expect(router.route('DELETE', '/picus/get/abc').target).toBe('lambda');
+    expect(router.route('DELETE', '/picus/abc')).toMatchObject({ action: 'forward', target: 'lambda', rule: 'deleteItem' });
+    expect(router.route('DELETE', '/picus/get/abc')).toMatchObject({ target: 'lambda' });
   });
 
   it('attaches the Lambda alias, not the bare function, with a permission scoped to the target group', () => {
@@ -179,7 +181,13 @@ describe('Terraform invariants', () => {
     expect(alb.resource.aws_lb_listener!.https!.ssl_policy).toBe('ELBSecurityPolicy-TLS13-1-2-2021-06');
     expect(alb.resource.aws_lb!.this!.drop_invalid_header_fields).toBe(true);
     const http = alb.resource.aws_lb_listener!.http!.default_action[0];
-    expect(http.type).toBe('${local.https_enabled ? "redirect" : "forward"}');
+    expect(http.type).toBe('${local.https_enabled ? "redirect" : "fixed-response"}');
+    // Deny by default: what no rule matches gets the catalogue's JSON 404 at the listener, never a forward.
+    expect(http.dynamic.fixed_response[0].for_each).toBe('${local.https_enabled ? [] : [local.not_found]}');
+    const https = alb.resource.aws_lb_listener!.https!.default_action[0];
+    expect(https.type).toBe('fixed-response');
+    expect(https.fixed_response[0]).toMatchObject({ content_type: '${local.not_found.content_type}', message_body: '${local.not_found.message_body}' });
+    expect(JSON.stringify(alb.resource.aws_lb_listener)).not.toContain('"forward"');
     expect(http.dynamic.redirect[0].content[0]).toMatchObject({ protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' });
     expect(alb.resource.aws_lb_target_group!.service!.health_check[0].path).toBe('${var.health_check.path}');
   });

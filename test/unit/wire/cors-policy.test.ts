@@ -1,25 +1,6 @@
-import { createRouter, loadListenerRules } from '../../../local/alb-rules';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS, corsResponseHeaders, preflightAnswer } from '../../../app/wire/cors-policy';
-import { API_ROUTES, methodsFor } from '../../../app/wire/routes';
 
 const policy = { origins: ['http://localhost:5173', /^https:\/\/[a-z]+\.example\.com$/] };
-const sample = (path: string) => path.replace('{key}', 'abc-123');
-
-describe('app/wire/routes: the API route table', () => {
-  it.each(API_ROUTES.map((r) => [r.method, r.path, r.target] as const))('%s %s is what the ALB listener rules send to the %s', (method, path, target) => {
-    expect(createRouter(loadListenerRules()).route(method, sample(path)).target).toBe(target);
-  });
-
-  it('gives each path the methods its routes accept, the Lambda DELETE included', () => {
-    expect(methodsFor('/picus/abc')).toEqual(['PUT', 'DELETE']);
-    expect(methodsFor('/picus/list')).toEqual(['GET', 'PUT', 'DELETE']);
-    expect(methodsFor('/picus/put')).toEqual(['POST', 'PUT', 'DELETE']);
-    expect(methodsFor('/picus/get/abc')).toEqual(['GET']);
-    expect(methodsFor('/graphql')).toEqual(['GET', 'POST']);
-    expect(methodsFor('/nope/x')).toEqual([]);
-    expect(methodsFor('/picus/a/b/c')).toEqual([]);
-  });
-});
 
 describe('app/wire/cors-policy: the API CORS policy', () => {
   it('answers a DELETE preflight from an allowed origin with the path\'s methods, headers and max age', () => {

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import { bearerCredentials } from '../app/wire/auth';
 
 /**
@@ -22,8 +22,9 @@ export function createEdgeJwtValidator(options: { issuer: string; jwksUrl: strin
       const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
       return scopes.includes(scope) ? 'valid' : 'invalid';
     } catch (error) {
-      const name = (error as { code?: string; name?: string }).code ?? '';
-      return (error as Error).name === 'TypeError' || name === 'ERR_JWKS_TIMEOUT' ? 'unavailable' : 'invalid';
+      // Keys that could not be fetched (no answer, a timeout, a non-200, a body that is not JSON) are not a bad token.
+      const fetchFailed = (error as Error).name === 'TypeError' || error instanceof joseErrors.JWKSTimeout || (error as Error).constructor === joseErrors.JOSEError;
+      return fetchFailed ? 'unavailable' : 'invalid';
     }
   };
 }

@@ -36,7 +36,7 @@ export interface LocalIssuer {
   /** A client-credentials token, as the token endpoint would answer it. */
   tokenFor(client: IssuerClient, scopes?: readonly string[]): Promise<string>;
   /** Signs any claims with the current key (tests: expired, not yet valid, another audience...). */
-  sign(claims: Record<string, unknown>, header?: { kid?: string; typ?: string }): Promise<string>;
+  sign(claims: Record<string, unknown>, header?: { kid?: string; typ?: string | null }): Promise<string>;
   /** A new signing key; the old one leaves the JWKS unless `keepOld` (an overlap, as real issuers rotate). */
   rotateKeys(options?: { keepOld?: boolean }): Promise<void>;
   /** The current signing key's public JWK (tests build algorithm-confusion tokens from it). */
@@ -68,9 +68,11 @@ export async function startLocalIssuer(options: { port?: number; host?: string; 
   let port = options.port ?? 0;
   let url = '';
 
-  const sign = (claims: Record<string, unknown>, header: { kid?: string; typ?: string } = {}) => {
+  // typ null: no typ at all, as Cognito signs.
+  const sign = (claims: Record<string, unknown>, header: { kid?: string; typ?: string | null } = {}) => {
     const key = keys[keys.length - 1]!;
-    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: header.kid ?? key.kid, typ: header.typ ?? 'at+jwt' }).sign(key.privateKey);
+    const typ = header.typ === null ? {} : { typ: header.typ ?? 'at+jwt' };
+    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: header.kid ?? key.kid, ...typ }).sign(key.privateKey);
   };
   const tokenFor = (client: IssuerClient, scopes: readonly string[] = client.scopes) => {
     const now = Math.floor(Date.now() / 1000);
@@ -94,7 +96,13 @@ export async function startLocalIssuer(options: { port?: number; host?: string; 
     if (basic) {
       const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      [id, secret] = [decodeURIComponent(decoded.slice(0, colon)), decodeURIComponent(decoded.slice(colon + 1))];
+      // RFC 6749 2.3.1: both halves are form-urlencoded; ones that do not decode (a stray %) are a client error.
+      try {
+        if (colon === -1) throw new URIError('no colon');
+        [id, secret] = [decodeURIComponent(decoded.slice(0, colon)), decodeURIComponent(decoded.slice(colon + 1))];
+      } catch {
+        return json(res, 400, { error: 'invalid_client', error_description: 'malformed client credentials' });
+      }
     }
     const client = clients.find((c) => c.id === id && c.secret === secret);
     if (!client) return json(res, 401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic realm="picus-local-issuer"' });

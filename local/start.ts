@@ -9,7 +9,8 @@ import { startLocalSystem } from './system';
 async function main(): Promise<void> {
   // A terminal gets readable log lines; a pipe (CI, a file) gets JSON, as everywhere else.
   const system = await startLocalSystem({ env: process.env, ...loadLocalSystemOptions(process.env), pretty: Boolean(process.stdout.isTTY) });
-  process.stdout.write(`${await system.banner()}\n`);
+  // A ready token only for a terminal: piped to a file or a CI log, the banner says how to mint one instead.
+  process.stdout.write(`${await system.banner({ token: Boolean(process.stdout.isTTY) })}\n`);
   const stop = (): void => void system.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

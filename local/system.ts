@@ -21,7 +21,7 @@ export interface StartLocalSystemOptions extends Partial<LocalSystemOptions> {
   issuer?: boolean;
   /** The service's port (default: the config's PORT, 8000). */
   servicePort?: number;
-  /** Interface every listener binds (default: the service on all, the others on 127.0.0.1). */
+  /** Interface every listener binds (default 127.0.0.1: nothing is reachable from another machine). */
   host?: string;
   /** Readable log lines (a terminal) instead of JSON. */
   pretty?: boolean;
@@ -48,8 +48,11 @@ export interface LocalSystem {
   issuer: LocalIssuer | undefined;
   /** The embedded DynamoDB, when DYNAMODB_ENDPOINT named none. */
   dynamo: EmbeddedDynamo | undefined;
-  /** What `npm start` prints: where everything is and how to get a token. */
-  banner(): Promise<string>;
+  /**
+   * What `npm start` prints: where everything is and how to get a token; with `token`, a ready one too (only for a
+   * terminal: a token in a log file or a CI transcript is a credential anyone reading it can use).
+   */
+  banner(options?: { token?: boolean }): Promise<string>;
   /** Stops everything, the ALB first so nothing new arrives. */
   close(): Promise<void>;
 }
@@ -97,12 +100,12 @@ export async function startLocalSystem(options: StartLocalSystemOptions): Promis
     await ensureItemTable(config, config.tableName);
     const coreFor = options.coreFor ?? ((c: Config, name) => createCore(c, { logger: createLogger(c, name, { pretty: options.pretty }) }));
     const core = coreFor(config, 'picus-api');
-    const service = await startService(core, { port: options.servicePort, host: options.host });
+    const service = await startService(core, { port: options.servicePort, host: localHost });
     started.push({ close: () => service.shutdown() });
 
     const lambdaCore = coreFor(config, 'picus-delete');
     if (lambdaCore !== core) started.push({ close: () => lambdaCore.close() });
-    const deleteHandler = createHandler({ itemService: lambdaCore.itemService, logger: lambdaCore.logger, cors: { origins: config.corsOrigins }, tokenVerifier: lambdaCore.tokenVerifier });
+    const deleteHandler = createHandler({ itemService: lambdaCore.itemService, logger: lambdaCore.logger, production: config.isProduction, cors: { origins: config.corsOrigins, production: config.isProduction }, tokenVerifier: lambdaCore.tokenVerifier });
     lambdaApi.register(config.deleteFunction?.name ?? LOCAL_DELETE_FUNCTION, deleteHandler);
 
     const alb = await startLocalAlb(
@@ -110,6 +113,7 @@ export async function startLocalSystem(options: StartLocalSystemOptions): Promis
         lambda: deleteHandler,
         healthCheck: { intervalMs: 1000, timeoutMs: 1000, ...options.healthCheck },
         deregistrationDelayMs: 5000,
+        production: config.isProduction,
         jwtValidation: (options.edgeJwtValidation ?? true) && config.auth.mode === 'jwt' ? { issuer: config.auth.issuer, jwksUrl: config.auth.jwksUrl ?? `${config.auth.issuer}/jwks` } : undefined,
       },
       options.albPort ?? 8080,
@@ -128,7 +132,7 @@ export async function startLocalSystem(options: StartLocalSystemOptions): Promis
       lambdaApi,
       issuer,
       dynamo,
-      banner: () => banner({ config, service, alb, issuer, dynamo }),
+      banner: (opts) => banner({ config, service, alb, issuer, dynamo, token: opts?.token ?? false }),
       close: stopStarted,
     };
   } catch (error) {
@@ -137,7 +141,7 @@ export async function startLocalSystem(options: StartLocalSystemOptions): Promis
   }
 }
 
-async function banner(parts: { config: Config; service: RunningService; alb: LocalAlb; issuer?: LocalIssuer; dynamo?: EmbeddedDynamo }): Promise<string> {
+async function banner(parts: { config: Config; service: RunningService; alb: LocalAlb; issuer?: LocalIssuer; dynamo?: EmbeddedDynamo; token: boolean }): Promise<string> {
   const { config, service, issuer } = parts;
   const alb = parts.alb.url.replace('127.0.0.1', 'localhost');
   const lines = [
@@ -151,9 +155,7 @@ async function banner(parts: { config: Config; service: RunningService; alb: Loc
       ? [
           `  Issuer   ${issuer.url}  (OAuth 2.0 client credentials: ${LOCAL_CLIENT.id} / ${LOCAL_CLIENT.secret})`,
           '',
-          'A token with picus/read, picus/write and picus/delete (valid 1 hour):',
-          `  export TOKEN=${await issuer.tokenFor(LOCAL_CLIENT)}`,
-          'Another one:',
+          ...(parts.token ? ['A token with picus/read, picus/write and picus/delete (valid 1 hour):', `  export TOKEN=${await issuer.tokenFor(LOCAL_CLIENT)}`, 'Another one:'] : ['A token with picus/read, picus/write and picus/delete (valid 1 hour):']),
           `  export TOKEN=$(curl -s -u ${LOCAL_CLIENT.id}:${LOCAL_CLIENT.secret} -d grant_type=client_credentials ${issuer.tokenUrl} | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')`,
           `Then: curl -H "Authorization: Bearer $TOKEN" ${alb}/picus/list`,
         ]

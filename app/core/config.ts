@@ -174,6 +174,8 @@ export interface LocalSystemOptions {
   issuerPort: number;
   /** The local Lambda Invoke API's port (LAMBDA_PORT); 0: any free one. */
   lambdaPort: number;
+  /** The interface every listener binds (PICUS_HOST, default 127.0.0.1; 0.0.0.0 opens them to the network). */
+  host: string;
 }
 
 export function loadLocalSystemOptions(env: Env): LocalSystemOptions {
@@ -186,6 +188,7 @@ export function loadLocalSystemOptions(env: Env): LocalSystemOptions {
     albPort: int('ALB_PORT', 8080, 0, 65535),
     issuerPort: int('ISSUER_PORT', 8090, 0, 65535),
     lambdaPort: int('LAMBDA_PORT', 0, 0, 65535),
+    host: read('PICUS_HOST') ?? '127.0.0.1',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return options;
@@ -238,9 +241,12 @@ function parseAuth(
   const list = (name: string) => (read(name) ?? '').split(',').map((v) => v.trim()).filter(Boolean);
   const audience = list('AUTH_AUDIENCE');
   const clientIds = list('AUTH_CLIENT_IDS');
-  if (!isHttpUrl(issuer)) problems.push(`AUTH_ISSUER must be an http(s) URL (got ${JSON.stringify(issuer)})`);
+  // In production keys travel over TLS only: over plain HTTP anyone on the path could hand us keys of their own.
+  const scheme = isProduction ? 'an https' : 'an http(s)';
+  const acceptable = (url: string) => isHttpUrl(url) && (!isProduction || new URL(url).protocol === 'https:');
+  if (!acceptable(issuer)) problems.push(`AUTH_ISSUER must be ${scheme} URL (got ${JSON.stringify(issuer)})`);
   const jwksUrl = read('AUTH_JWKS_URL');
-  if (jwksUrl !== undefined && !isHttpUrl(jwksUrl)) problems.push(`AUTH_JWKS_URL must be an http(s) URL (got ${JSON.stringify(jwksUrl)})`);
+  if (jwksUrl !== undefined && !acceptable(jwksUrl)) problems.push(`AUTH_JWKS_URL must be ${scheme} URL (got ${JSON.stringify(jwksUrl)})`);
   if (audience.length === 0 && clientIds.length === 0) {
     problems.push('AUTH_AUDIENCE or AUTH_CLIENT_IDS is required with AUTH_ISSUER (a token for another API of the same issuer must not pass)');
   }

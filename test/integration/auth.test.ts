@@ -238,6 +238,8 @@ describe('an issuer that is down', () => {
       expect(down.headers.get('retry-after')).toBe('5');
       expect(((await down.json()) as { code: string }).code).toBe('AUTH_UNAVAILABLE');
       await issuer.start();
+      // A failed fetch is remembered for the cooldown (100 ms here), so a failing issuer is not fetched per request.
+      await new Promise((resolve) => setTimeout(resolve, 150));
       const up = await fetch(`${stack.service.url}/picus/list`, { headers: { authorization: `Bearer ${bearer}` } });
       expect(up.status).toBe(200);
       // Down again mid-run: the cached keys keep good tokens working; an unknown key cannot be checked: 503, not 401.

@@ -44,8 +44,9 @@ describe('startLocalSystem (npm start)', () => {
     expect((await fetch(`${system.alb.url}/picus/get/${id}`, { headers: auth })).status).toBe(404);
   });
 
-  it('prints where everything is and a token that works', async () => {
-    const banner = await system.banner();
+  it('prints a token that works when asked for one (a terminal), and none otherwise', async () => {
+    expect(await system.banner()).not.toMatch(/export TOKEN=ey/);
+    const banner = await system.banner({ token: true });
     expect(banner).toContain(`table ${system.config.tableName} (embedded)`);
     const token = /export TOKEN=(\S+)/.exec(banner)![1]!;
     expect((await fetch(`${system.alb.url}/picus/list`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
@@ -63,7 +64,8 @@ describe('startLocalSystem (npm start)', () => {
 
 describe('loadLocalSystemOptions', () => {
   it('defaults to .data, the ALB on 8080, the issuer on 8090, any free port for the rest', () => {
-    expect(loadLocalSystemOptions({})).toEqual({ dataDir: '.data', dynamodbPort: 0, albPort: 8080, issuerPort: 8090, lambdaPort: 0 });
+    expect(loadLocalSystemOptions({})).toEqual({ dataDir: '.data', dynamodbPort: 0, albPort: 8080, issuerPort: 8090, lambdaPort: 0, host: '127.0.0.1' });
+    expect(loadLocalSystemOptions({ PICUS_HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
   });
 
   it('keeps nothing on disk with PICUS_DATA_DIR=memory, and names every bad port at once', () => {

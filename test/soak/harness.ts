@@ -271,10 +271,14 @@ export async function startWholeSystem(): Promise<SoakTarget> {
   const url = `http://127.0.0.1:${albPort}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitHealthy(url, child, () => output);
-  // npm start checks tokens (its own local issuer) and prints a ready one: use it, as a newcomer would.
-  for (let i = 0; i < 100 && !/export TOKEN=\S+/.test(output); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-  const token = /export TOKEN=(\S+)/.exec(output)?.[1];
-  if (!token) throw new Error(`npm start printed no token:\n${output}`);
+  // npm start checks tokens (its own local issuer); piped, it prints how to mint one: do that, as a script would.
+  const minted = await fetch(`http://127.0.0.1:${issuerPort}/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from('picus-local:picus-local-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  }).then((res) => res.json() as Promise<{ access_token?: string }>);
+  const token = minted.access_token;
+  if (!token) throw new Error(`npm start's issuer granted no token:\n${output}`);
   const headers = { authorization: `Bearer ${token}` };
   const agent = new Agent({ keepAlive: true, maxSockets: 8 });
   return {

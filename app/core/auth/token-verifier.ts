@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { AuthUnavailableError, ForbiddenError, UnauthenticatedError } from '../errors';
 
 /** Who made a request, from a verified access token. */
@@ -49,14 +49,14 @@ function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const timeoutDuration = options.fetchTimeoutMs ?? 2000;
   const cacheSize = options.cacheSize ?? 10_000;
   const cache = new Map<string, { principal: Principal; expiresAt: number }>();
-  let keys: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
+  let keys: Promise<JWTVerifyGetKey> | undefined;
 
-  const keySet = (): Promise<ReturnType<typeof createRemoteJWKSet>> => {
+  const keySet = (): Promise<JWTVerifyGetKey> => {
     keys ??= (async () => {
       const url = options.jwksUrl ?? (await discoverJwksUrl(options.issuer, timeoutDuration));
       // Keys are reused for 10 minutes between fetches; an issuer down longer than that makes verification fail
       // closed (503), never open.
-      return createRemoteJWKSet(new URL(url), { cooldownDuration: options.jwksCooldownMs, cacheMaxAge: 600_000, timeoutDuration });
+      return keySource(createRemoteJWKSet(new URL(url), { cooldownDuration: options.jwksCooldownMs, cacheMaxAge: 600_000, timeoutDuration }), options.jwksCooldownMs, now);
     })();
     // A failed discovery is not remembered: the next request tries again.
     keys.catch(() => (keys = undefined));
@@ -65,8 +65,9 @@ function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
 
   const check = async (token: string): Promise<{ principal: Principal; expiresAt: number }> => {
     let payload: JWTPayload;
+    let typ: string | undefined;
     try {
-      ({ payload } = await jwtVerify(token, await keySet(), {
+      ({ payload, protectedHeader: { typ } } = await jwtVerify(token, await keySet(), {
         issuer: options.issuer,
         algorithms: ['RS256'],
         clockTolerance: options.clockToleranceSeconds,
@@ -77,11 +78,11 @@ function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
     } catch (error) {
       throw unavailable(error) ? new AuthUnavailableError(undefined, { cause: error }) : new UnauthenticatedError(true, undefined, { cause: error });
     }
+    // jose checks iat's type only: a token issued in the future was minted by a clock or a key we should not trust.
+    if (typeof payload.iat === 'number' && payload.iat > now() / 1000 + options.clockToleranceSeconds) throw new UnauthenticatedError(true, 'The access token was issued in the future');
+    if (!isAccessToken(typ, payload)) throw new UnauthenticatedError(true, 'An access token is required, not an ID token');
     const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
-    if (options.clientIds.length > 0) {
-      if (clientId === undefined || !options.clientIds.includes(clientId)) throw new UnauthenticatedError(true, 'The access token was issued to another client');
-      if (payload.token_use !== undefined && payload.token_use !== 'access') throw new UnauthenticatedError(true, 'An access token is required, not an ID token');
-    }
+    if (options.clientIds.length > 0 && (clientId === undefined || !options.clientIds.includes(clientId))) throw new UnauthenticatedError(true, 'The access token was issued to another client');
     const scopes = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
     return { principal: { sub: String(payload.sub), clientId, scopes }, expiresAt: payload.exp! * 1000 };
   };
@@ -104,9 +105,55 @@ function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   };
 }
 
+/**
+ * Access tokens told from ID tokens: RFC 9068's `typ` (at+jwt) where the issuer sets one, Cognito's
+ * `token_use: access` where it sets none (Cognito predates RFC 9068). Anything else (an OIDC ID token, typ JWT with
+ * no token_use) is refused: an ID token says who logged in to a client, not what the bearer may do here.
+ */
+function isAccessToken(typ: string | undefined, payload: JWTPayload): boolean {
+  if (payload.token_use !== undefined && payload.token_use !== 'access') return false;
+  if (typ !== undefined) return /^(application\/)?at\+jwt$/i.test(typ);
+  return payload.token_use === 'access';
+}
+
+/** The key set fetch failed (any status but 200, a timeout, a network error, a body that is not a JWKS). */
+class KeysUnavailable extends Error {}
+
+/**
+ * The issuer's keys, from jose's remote key set, with what it leaves out: any failure to fetch them (jose throws a
+ * plain JOSEError for a non-200 or a body that is not JSON) becomes "unavailable" (503), never "invalid token"
+ * (401); and a failed fetch is remembered for the cooldown, during which the keys already held still verify and
+ * nothing is fetched again, so a flood of unknown `kid`s while the issuer fails costs one fetch per cooldown.
+ */
+function keySource(remote: ReturnType<typeof createRemoteJWKSet>, cooldownMs: number, now: () => number): JWTVerifyGetKey {
+  let failedUntil = 0;
+  return async (header, token) => {
+    if (now() < failedUntil) {
+      const held = remote.jwks();
+      if (!held) throw new KeysUnavailable('the issuer\'s keys could not be fetched');
+      try {
+        return await createLocalJWKSet(held)(header, token);
+      } catch (error) {
+        // A key we do not hold may be a new one the failing issuer could not give us: unavailable, not invalid.
+        if (error instanceof joseErrors.JWKSNoMatchingKey) throw new KeysUnavailable('no matching key, and the issuer\'s keys could not be fetched', { cause: error });
+        throw error;
+      }
+    }
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      if (!(error instanceof joseErrors.JOSEError) || error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid || error.constructor === joseErrors.JOSEError) {
+        failedUntil = now() + cooldownMs;
+        throw new KeysUnavailable('the issuer\'s keys could not be fetched', { cause: error });
+      }
+      throw error;
+    }
+  };
+}
+
 /** Keys that could not be had (network, timeout, a broken answer), as opposed to a token that does not verify. */
 function unavailable(error: unknown): boolean {
-  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) return true;
+  if (error instanceof KeysUnavailable || error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) return true;
   if (error instanceof joseErrors.JOSEError) return false;
   // By name: fetch's TypeError comes from another realm under test runners, and instanceof fails across realms.
   const name = (error as { name?: string } | undefined)?.name;

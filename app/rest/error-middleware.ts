@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../core/logger';
 import { sendError, sendGraphQLError } from '../http/http-errors';
 import { logFailure, toErrorResponse } from '../wire/errors';
+import { requestTarget } from '../wire/operations';
 
 /** The REST transport's single error mapping point; registered last. */
 export function errorMiddleware(logger: Logger) {
@@ -12,8 +13,8 @@ export function errorMiddleware(logger: Logger) {
       res.destroy();
       return;
     }
-    // Refused before GraphQL ran (the token check): answered in GraphQL's error shape, with the same status.
-    const answer = res.locals.operation?.path === '/graphql' ? sendGraphQLError(res, error) : sendError(res, error);
+    // Refused at /graphql (no token, another method): answered in GraphQL's error shape, with the same status.
+    const answer = requestTarget(req.url).path === '/graphql' ? sendGraphQLError(res, error) : sendError(res, error);
     logFailure(logger, error, answer, { requestId: req.id });
   };
 }

@@ -127,13 +127,15 @@ function matchPath(compiled: Compiled, segments: readonly string[], path: string
  * (GET /picus/get/x is getItem, whatever else a template could match); HEAD is GET's.
  */
 export function createResolver(serving: Serving): { resolve(method: string, path: string): Resolution; methodsFor(path: string): Method[] } {
-  const compiled = servedOperations(serving).map(compile);
+  // By segment count: a request is compared with the few entries of its own length only.
+  const bySegments = new Map<number, Compiled[]>();
+  for (const entry of servedOperations(serving).map(compile)) bySegments.set(entry.segments.length, [...(bySegments.get(entry.segments.length) ?? []), entry]);
   const segmentsOf = (path: string): string[] | undefined => (path.startsWith('/') ? path.slice(1).split('/') : undefined);
   const matching = (path: string): { operation: Operation; params: Record<string, string> | typeof MALFORMED }[] => {
     const segments = segmentsOf(path);
     if (!segments) return [];
     const found: { operation: Operation; params: Record<string, string> | typeof MALFORMED }[] = [];
-    for (const entry of compiled) {
+    for (const entry of bySegments.get(segments.length) ?? []) {
       const params = matchPath(entry, segments, path);
       if (params) found.push({ operation: entry.operation, params });
     }

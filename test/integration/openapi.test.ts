@@ -43,7 +43,7 @@ describe('the published REST contract', () => {
   });
 
   it('has a contract check that catches an undocumented status, a missing header, a field off the schema', () => {
-    const res = (status: number, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) => ({
+    const res = (status: number, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': 'r1' }) => ({
       method: 'GET',
       url: '/picus/get/abc',
       status,
@@ -55,6 +55,9 @@ describe('the published REST contract', () => {
     expect(contractProblems(res(200, { id: 'abc', data: {} }))).toEqual(['GET /picus/get/abc -> 200: header ETag is required']);
     expect(contractProblems(res(200, { id: 'abc', data: {}, secret: 1 }, { 'content-type': 'application/json', etag: '"1.x"' }))[0]).toMatch(/must NOT have additional properties/);
     expect(contractProblems(res(404, { error: 'x' }))[0]).toMatch(/must have required property 'code'/);
-    expect(contractProblems({ ...res(404, {}), url: '/not/documented' })).toEqual([]);
+    expect(contractProblems({ ...res(404, { error: 'Not found', code: 'NOT_FOUND' }), url: '/not/documented' })).toEqual([]);
+    expect(contractProblems({ ...res(200, { secret: 1 }), url: '/picus/list/' })).toEqual(['GET /picus/list/ -> 200 (no operation of the contract): a request the contract does not describe was not refused']);
+    expect(contractProblems({ ...res(404, { oops: true }), url: '/not/documented' })[0]).toMatch(/must have required property 'error'/);
+    expect(contractProblems({ ...res(200, { data: {} }), url: '/graphql' })).toEqual([]);
   });
 });

@@ -43,7 +43,8 @@ async function check(request: LoadRequest): Promise<LoadResult> {
   if (result.status >= 400 && request.method !== 'HEAD') {
     if (!/^application\/(graphql-response\+)?json/.test(result.contentType ?? '')) throw new Error(`4xx must be JSON: ${result.contentType} ${where}`);
     const body = JSON.parse(result.body) as { error?: unknown; code?: unknown; errors?: { message?: unknown }[] };
-    const graphql = request.path.startsWith('/graphql');
+    // Only /graphql itself speaks GraphQL: /graphql/x is an unknown path, refused in the REST shape (the ALB's fixed 404).
+    const graphql = request.path.split('?', 1)[0] === '/graphql';
     const shaped = graphql
       ? Array.isArray(body.errors) && body.errors.length > 0 && body.errors.every((e) => typeof e.message === 'string')
       : typeof body.error === 'string' && typeof body.code === 'string';

@@ -3,13 +3,15 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { OPENAPI_FILE } from '../../app/rest/openapi-router';
+import { createResolver } from '../../app/wire/operations';
 
 /**
  * Holds every REST response the integration suite receives to the published contract (openapi/picus.yaml): for a
  * documented operation, the status must be documented, the headers marked required present, and a JSON body valid
  * against its schema. Installed for the whole integration tier by test/support/openapi-hooks.ts, on fetch and on
- * supertest alike, so no test can skip it; a response to an undocumented path or method is not an operation of the
- * contract and passes untouched (404/405 answers).
+ * supertest alike, so no test can skip it. A catalogued operation the REST contract does not describe (GraphQL, the
+ * documents, the reference pages: app/wire/operations.ts) passes untouched; any other path or method must be refused,
+ * with a 4xx or 5xx in the Error shape: deny by default, held on every response the tier sees.
  */
 interface Response {
   method: string;
@@ -48,12 +50,34 @@ const validatorAt = (path: string[]) => {
   return validate;
 };
 
-/** The problems of one response against the contract; empty when it holds (or is not a documented operation). */
+const catalogue = createResolver({ production: false });
+
+/** An answer to a request the contract has no operation for: a refusal (4xx/5xx), its body the Error shape when JSON. */
+function refusalProblems(res: Response, pathname: string): string[] {
+  const where = `${res.method} ${pathname} -> ${res.status} (no operation of the contract)`;
+  if (res.status < 400) return [`${where}: a request the contract does not describe was not refused`];
+  if (!(res.header('content-type') ?? '').startsWith('application/json') || res.method.toUpperCase() === 'HEAD') return [];
+  const validate = validatorAt(['components', 'schemas', 'Error']);
+  try {
+    return validate(JSON.parse(res.body)) ? [] : [`${where}: ${ajv.errorsText(validate.errors)} in ${res.body.slice(0, 200)}`];
+  } catch {
+    return [`${where}: the body is not JSON: ${res.body.slice(0, 100)}`];
+  }
+}
+
+/** The problems of one response against the contract; empty when it holds. */
 export function contractProblems(res: Response): string[] {
   const { pathname } = new URL(res.url, 'http://contract.invalid');
   const method = res.method.toLowerCase() === 'head' ? 'get' : res.method.toLowerCase();
   const op = operations.find((o) => o.pattern.test(pathname) && o.ops[method]);
-  if (!op) return [];
+  if (!op) {
+    // Only this API's answers: the service marks every one with X-Request-Id, the ALB its own with its Server header;
+    // the tier also calls the local issuer and the Lambda Invoke API, which speak other protocols.
+    const ours = res.header('x-request-id') !== undefined || res.header('server') === 'awselb/2.0';
+    if (method === 'options' || !ours) return [];
+    const found = catalogue.resolve(res.method.toUpperCase(), pathname);
+    return found.kind === 'operation' && !found.operation.openapi ? [] : refusalProblems(res, pathname);
+  }
   const where = `${res.method} ${pathname} -> ${res.status}`;
   const responses = op.ops[method].responses as Json;
   const entry = responses[String(res.status)];

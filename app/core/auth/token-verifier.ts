@@ -56,7 +56,9 @@ function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
       const url = options.jwksUrl ?? (await discoverJwksUrl(options.issuer, timeoutDuration));
       // Keys are reused for 10 minutes between fetches; an issuer down longer than that makes verification fail
       // closed (503), never open.
-      return keySource(createRemoteJWKSet(new URL(url), { cooldownDuration: options.jwksCooldownMs, cacheMaxAge: 600_000, timeoutDuration }), options.jwksCooldownMs, now);
+      // A failed fetch holds off the next for at most 5 s, the Retry-After clients are given (AUTH_UNAVAILABLE).
+      const failureCooldownMs = Math.min(options.jwksCooldownMs, 5000);
+      return keySource(createRemoteJWKSet(new URL(url), { cooldownDuration: options.jwksCooldownMs, cacheMaxAge: 600_000, timeoutDuration }), failureCooldownMs, now);
     })();
     // A failed discovery is not remembered: the next request tries again.
     keys.catch(() => (keys = undefined));

@@ -236,6 +236,39 @@ resource "aws_lb_listener_rule" "this" {
   tags = merge(var.tags, { Name = "${var.name}-${replace(each.key, "_", "-")}" })
 }
 
+# The rules were keyed by hand-picked names before the catalogue of operations named them by operation id: moved, so an
+# existing listener keeps its rules (an update in place) instead of creating new ones whose priorities collide with
+# the old ones still there.
+moved {
+  from = aws_lb_listener_rule.this["picus_list"]
+  to   = aws_lb_listener_rule.this["listItems"]
+}
+
+moved {
+  from = aws_lb_listener_rule.this["picus_put"]
+  to   = aws_lb_listener_rule.this["createItem"]
+}
+
+moved {
+  from = aws_lb_listener_rule.this["picus_get"]
+  to   = aws_lb_listener_rule.this["getItem"]
+}
+
+moved {
+  from = aws_lb_listener_rule.this["picus_update"]
+  to   = aws_lb_listener_rule.this["replaceItem"]
+}
+
+moved {
+  from = aws_lb_listener_rule.this["picus_delete"]
+  to   = aws_lb_listener_rule.this["deleteItem"]
+}
+
+moved {
+  from = aws_lb_listener_rule.this["graphql"]
+  to   = aws_lb_listener_rule.this["graphqlPost"]
+}
+
 ################################################################################
 # WAF: a rate-based rule per client IP, plus AWS's common rule set
 # https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildListenerRules, createRouter, loadListenerRules, pathPatternToRegExp } from '../../../local/alb-rules';
 import { OPERATIONS, type Operation } from '../../../app/wire/operations';
 
@@ -73,5 +75,14 @@ describe('listener rules (terraform/modules/alb/listener-rules.json)', () => {
     expect(pathPatternToRegExp('/a?c').test('/ac')).toBe(false);
     expect(pathPatternToRegExp('/a.c').test('/abc')).toBe(false);
     expect(pathPatternToRegExp('/Picus').test('/picus')).toBe(false);
+  });
+
+  it('move each rule of the hand-written table to its operation at the same priority, so an existing listener updates in place', () => {
+    const main = readFileSync(join(__dirname, '..', '..', '..', 'terraform', 'modules', 'alb', 'main.tf'), 'utf8');
+    const moves = Object.fromEntries([...main.matchAll(/from\s*=\s*aws_lb_listener_rule\.this\["([^"]+)"\]\s*to\s*=\s*aws_lb_listener_rule\.this\["([^"]+)"\]/g)].map((m) => [m[1], m[2]]));
+    // The priorities the table had before the catalogue (listener-rules.json at 3a3a5b7).
+    const before = { picus_list: 10, picus_put: 20, picus_get: 30, picus_update: 35, picus_delete: 40, graphql: 50 };
+    expect(Object.keys(moves).sort()).toEqual(Object.keys(before).sort());
+    for (const [from, priority] of Object.entries(before)) expect([from, rules.rules.find((r) => r.name === moves[from])?.priority]).toEqual([from, priority]);
   });
 });

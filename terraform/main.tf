@@ -178,7 +178,7 @@ module "github_oidc" {
   source = "./modules/github-oidc"
 
   name                        = local.name
-  repository                  = var.github_repository
+  subject_prefix              = var.github_oidc_subject_prefix
   create_provider             = var.create_github_oidc_provider
   grant_smoke_secrets         = local.cognito
   smoke_secret_arns           = local.cognito ? [module.auth[0].machine_secret_arn] : []

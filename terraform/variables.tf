@@ -178,8 +178,8 @@ variable "log_retention_days" {
   default     = 30
 }
 
-variable "github_repository" {
-  description = "GitHub repository (owner/name) whose workflows deploy"
+variable "github_oidc_subject_prefix" {
+  description = "The OIDC subject prefix of the GitHub repository whose workflows deploy, as GitHub issues it: repo:<owner>/<name> (classic) or repo:<owner>-<owner_id>/<name>-<repo_id> (immutable: every repository created since 2026-06-18). docs/deploy.md says how to read it"
   type        = string
 }
 

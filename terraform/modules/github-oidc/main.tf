@@ -20,7 +20,8 @@ resource "aws_iam_openid_connect_provider" "github" {
 }
 
 data "aws_iam_policy_document" "assume" {
-  # Who may assume which role, by the token's subject (repo:<owner>/<name>:<subject>). A pull request's job has the subject
+  # Who may assume which role, by the token's subject (<subject_prefix>:<subject>, the prefix in whichever format the
+  # repository's tokens use: classic repo:<owner>/<name> or immutable repo:<owner>-<id>/<name>-<id>). A pull request's job has the subject
   # "pull_request" whatever its branch, so only the read-only plan role trusts it; writes need "environment:production",
   # which GitHub issues only to jobs of that environment (limit it to main, with required reviewers: docs/deploy.md).
   for_each = { deploy = var.deploy_subjects, terraform_plan = var.terraform_plan_subjects, terraform_apply = var.terraform_apply_subjects }
@@ -40,7 +41,7 @@ data "aws_iam_policy_document" "assume" {
     condition {
       test     = "StringLike"
       variable = "token.actions.githubusercontent.com:sub"
-      values   = [for subject in each.value : "repo:${var.repository}:${subject}"]
+      values   = [for subject in each.value : "${var.subject_prefix}:${subject}"]
     }
   }
 }

@@ -3,13 +3,14 @@ variable "name" {
   type        = string
 }
 
-variable "repository" {
-  description = "GitHub repository as owner/name"
+variable "subject_prefix" {
+  description = "The repository's OIDC subject prefix, copied from GitHub (docs/deploy.md says how to read it): repo:<owner>/<name> for repositories on the classic format, or the immutable format with the owner and repository IDs, repo:<owner>-<owner_id>/<name>-<repo_id>, which every repository created, renamed or transferred since 2026-06-18 gets (GitHub changelog 2026-04-23)"
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.repository))
-    error_message = "repository must be owner/name."
+    # Both formats, and the @ delimiter GitHub's draft documentation shows (github/docs#45221) in case it lands so.
+    condition     = can(regex("^repo:[A-Za-z0-9_.-]+(@[0-9]+)?/[A-Za-z0-9_.-]+(@[0-9]+)?$", var.subject_prefix))
+    error_message = "subject_prefix must be the prefix GitHub puts in the token's sub: repo:<owner>/<name>, or repo:<owner>-<owner_id>/<name>-<repo_id> for a repository created since 2026-06-18 (read it from GitHub: docs/deploy.md)."
   }
 }
 

@@ -65,8 +65,15 @@ describe('Terraform module structure', () => {
       expect([name, block?.required_version]).toEqual([name, '>= 1.10']);
       const aws = block!.required_providers[0].aws;
       expect([name, aws.source]).toEqual([name, 'hashicorp/aws']);
-      expect([name, /^(~> 6\.0|>= 6\.0, < 7\.0)$/.test(aws.version)]).toEqual([name, true]);
+      expect([name, /^(~> 6\.\d+|>= 6\.\d+, < 7\.0)$/.test(aws.version)]).toEqual([name, true]);
     }
+  });
+
+  it('requires the provider versions the features in use need: jwt_validation on listener rules (6.22), nodejs24.x (6.21)', () => {
+    const constraint = (name: string) => new Map(all()).get(name)!.terraform.find((t) => t.required_version)!.required_providers[0].aws.version;
+    expect(constraint('root')).toBe('~> 6.22');
+    expect(constraint('alb')).toBe('>= 6.22, < 7.0');
+    expect(constraint('lambda-function')).toBe('>= 6.21, < 7.0');
   });
 
   it('keeps state in S3 with the native lock file', () => {
@@ -146,7 +153,7 @@ describe('Terraform invariants', () => {
       source_account: '${data.aws_caller_identity.current.account_id}',
     });
     expect(lambda.resource.aws_lambda_alias!.live!.name).toBe('live');
-    expect(lambda.resource.aws_lambda_function!.this).toMatchObject({ runtime: 'nodejs22.x', architectures: ['${var.architecture}'], publish: true, handler: 'handler.handler' });
+    expect(lambda.resource.aws_lambda_function!.this).toMatchObject({ runtime: 'nodejs24.x', architectures: ['${var.architecture}'], publish: true, handler: 'handler.handler' });
     expect(lambda.resource.aws_cloudwatch_log_group!.this!.retention_in_days).toBe('${var.log_retention_days}');
   });
 
@@ -447,6 +454,16 @@ describe('Terraform: identity and scopes', () => {
 
 describe('Terraform: no pull request can write to AWS', () => {
   const oidc = () => mod('github-oidc');
+
+  it('trusts the subject prefix GitHub gives the repository, in the classic and the immutable (IDs) format alike', () => {
+    const v = oidc().variable.subject_prefix!;
+    const pattern = new RegExp(/regex\("([^"]+)"/.exec(v.validation[0].condition)![1]!.replace(/\\\\/g, '\\'));
+    for (const prefix of ['repo:octocat/my-repo', 'repo:octocat-123456/my-repo-456789', 'repo:octocat@123456/my-repo@456789', 'repo:picus-org/picus-gateway']) expect([prefix, pattern.test(prefix)]).toEqual([prefix, true]);
+    for (const prefix of ['octocat/my-repo', 'repo:octocat', 'repo:octocat/my-repo:ref:refs/heads/main', 'repo:*/*', 'repo:octocat/*']) expect([prefix, pattern.test(prefix)]).toEqual([prefix, false]);
+    const assume = statements(oidc(), 'assume')[0];
+    expect(assume.condition.find((c: { variable: string }) => c.variable.endsWith(':sub')).values).toBe('${[for subject in each.value : "${var.subject_prefix}:${subject}"]}');
+    expect(root.module.github_oidc).toMatchObject({ subject_prefix: '${var.github_oidc_subject_prefix}' });
+  });
 
   it('trusts pull requests only on the read-only plan role, and environments only for apply and deploy', () => {
     const v = oidc().variable;

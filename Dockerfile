@@ -4,10 +4,10 @@
 # the one Terraform's cpu_architecture gives the task (CI builds natively on a runner of that architecture):
 #   docker buildx build --platform linux/arm64 -t picus-app .
 # scripts/image-test.sh builds and runs it with podman on a machine with no Docker Hub access.
-# Dependabot keeps the base image tag current.
-ARG NODE_IMAGE=node:22.20.0-bookworm-slim
+# Dependabot keeps the base image tag current: it is written out in each FROM (Dependabot does not update a tag behind
+# an ARG, dependabot/dependabot-core#2057), the same Node.js as .nvmrc (a unit test holds them together).
 
-FROM ${NODE_IMAGE} AS build
+FROM node:24.22.3-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -22,12 +22,12 @@ COPY lambda ./lambda
 # the ALB's listener rules, which the image does not hold.)
 RUN npm run generate:types && npm run build
 
-FROM ${NODE_IMAGE} AS deps
+FROM node:24.22.3-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
-FROM ${NODE_IMAGE} AS runtime
+FROM node:24.22.3-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=8000
 WORKDIR /app

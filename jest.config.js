@@ -1,8 +1,8 @@
 // Three tiers (see README "Tests"): unit tests are pure logic; integration tests
 // talk to a real DynamoDB-compatible server (embedded dynalite, or the endpoint
 // in TEST_DYNAMODB_ENDPOINT) and to the service over real sockets.
-// jose (6.x) ships only ES modules, which Jest's CommonJS runtime cannot require on Node 20/22:
-// its files are compiled to CommonJS like ours.
+// jose (6.x) ships only ES modules, which Jest's CommonJS runtime does not load (Jest runs tests as CommonJS):
+// its files are compiled to CommonJS like ours. Each tier has a test that it runs on the Node.js of .nvmrc.
 const transform = {
   '^.+\\.ts$': ['@swc/jest'],
   '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
@@ -24,7 +24,6 @@ module.exports = {
       transform,
       transformIgnorePatterns,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
       // Every REST response the tier receives is held to the published contract (openapi/picus.yaml).
       setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts', '<rootDir>/test/support/openapi-hooks.ts'],
       globals: { testTimeoutMs: 30000 },
@@ -36,7 +35,6 @@ module.exports = {
       transform,
       transformIgnorePatterns,
       testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
-      setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],
       globals: { testTimeoutMs: 120000 },
     },
@@ -47,7 +45,6 @@ module.exports = {
       transform,
       transformIgnorePatterns,
       testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
-      setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],
       globals: { testTimeoutMs: 60000 },
     },

@@ -147,7 +147,7 @@ async function banner(parts: { config: Config; service: RunningService; alb: Loc
   const lines = [
     '',
     'Picus is running:',
-    `  ALB      ${alb}  (start here: DELETE /picus/* goes to the Lambda, everything else to the service)`,
+    `  ALB      ${alb}  (start here: DELETE /picus/{key} goes to the Lambda, the other catalogued operations to the service, anything else is a 404)`,
     `  service  ${service.url}  (REST: /health /ready /picus/list /picus/put /picus/get/{key} /picus/{key}; reference: /docs)`,
     `  GraphQL  ${alb}/graphql`,
     `  DynamoDB ${config.dynamodbEndpoint}  table ${config.tableName}${parts.dynamo ? ' (embedded)' : ''}`,

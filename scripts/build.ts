@@ -19,7 +19,7 @@ export async function bundleLambda(outdir: string): Promise<{ handler: string; z
     outfile: join(outdir, 'lambda', 'handler.js'),
     bundle: true,
     platform: 'node',
-    target: 'node22',
+    target: 'node24',
     format: 'cjs',
     minify: true,
     sourcemap: true,

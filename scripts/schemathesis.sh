@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 venv=.venv-schemathesis
 [ -x "$venv/bin/schemathesis" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install --quiet --disable-pip-version-check -r test/schemathesis/requirements.txt; }
 
+# The local system runs on the Node.js the project ships (.ci/run puts it first on PATH): say which, and refuse another major.
+echo "schemathesis: the local system on node $(node --version)"
+[ "$(node -p 'process.versions.node.split(".")[0]')" = "$(cut -d. -f1 .nvmrc)" ] || { echo "schemathesis: not the Node.js major of .nvmrc"; exit 1; }
 port() { node scripts/free-port.js; }
 alb=$(port); service=$(port); issuer=$(port)
 log=$(mktemp)

@@ -193,7 +193,7 @@ describe('the bundled Lambda (dist/lambda/handler.js)', () => {
     const event = eventFor('alb', `/picus/${id}`);
     const script = `require(${JSON.stringify(bundle.handler)}).handler(${JSON.stringify(event)}, { awsRequestId: 'req-1' }).then((r) => process.stdout.write('RESULT ' + JSON.stringify(r) + '\\n'))`;
     const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
-      env: { PATH: process.env.PATH, DYNAMODB_ENDPOINT: t.endpoint, DYNAMODB_TABLE_NAME: t.core.config.tableName, AWS_REGION: 'us-east-1', LOG_LEVEL: 'info', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: { PATH: process.env.PATH, DYNAMODB_ENDPOINT: t.endpoint, DYNAMODB_TABLE_NAME: t.core.config.tableName, AWS_REGION: 'us-east-1', LOG_LEVEL: 'info' },
     });
     const lines = stdout.trim().split('\n');
     const result = JSON.parse(lines.find((l) => l.startsWith('RESULT '))!.slice(7)) as HttpResult;

@@ -27,9 +27,12 @@ describe('Dockerfile', () => {
   const stages = dockerStages();
   const runtime = stages.get('runtime')!;
 
-  it('builds in stages and runs from an exact node:22-bookworm-slim tag', () => {
+  it('builds every stage FROM the exact node:<.nvmrc>-bookworm-slim tag, written out so Dependabot can bump it', () => {
     expect([...stages.keys()]).toEqual(['build', 'deps', 'runtime']);
-    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^ARG NODE_IMAGE=node:22\.\d+\.\d+-bookworm-slim$/m);
+    const nvmrc = readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim();
+    expect(nvmrc).toMatch(/^24\.\d+\.\d+$/);
+    for (const [name, lines] of stages) expect([name, lines[0]]).toEqual([name, `FROM node:${nvmrc}-bookworm-slim AS ${name}`]);
+    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).not.toMatch(/^ARG /m);
   });
 
   it('runs as node, in production, on port 8000, with a node health check and node as the command', () => {

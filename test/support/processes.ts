@@ -39,7 +39,7 @@ export function connectionRefused(port: number, host = '127.0.0.1'): Promise<boo
 }
 
 /** What every child process gets instead of this one's environment: no stray AWS settings leak in. */
-export const BASE_ENV = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+export const BASE_ENV = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1' };
 
 /**
  * Starts the service as ECS does, in a process of its own: the production

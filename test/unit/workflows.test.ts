@@ -208,4 +208,10 @@ describe('Workflows: the Lambda deploy tells the truth', () => {
     expect(rollback.run).toContain('--function-version "$CURRENT"');
     expect(workflow('deploy-lambda.yml').text).toContain('aws deploy wait deployment-successful');
   });
+
+  it('sets up the Node.js of .nvmrc in every job that sets one up (the image and the Lambda run that major)', () => {
+    const setups = workflows.flatMap(({ file, doc }) => stepsOf(doc).filter((step) => String(step.uses ?? '').startsWith('actions/setup-node@')).map((step) => [file, step.with]));
+    expect(setups.length).toBeGreaterThan(0);
+    for (const [file, options] of setups) expect([file, options]).toEqual([file, expect.objectContaining({ 'node-version-file': '.nvmrc' })]);
+  });
 });

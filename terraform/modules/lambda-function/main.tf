@@ -64,7 +64,7 @@ resource "aws_lambda_function" "this" {
   function_name    = var.function_name
   description      = "DELETE /picus/{key} behind the ALB"
   role             = aws_iam_role.this.arn
-  runtime          = "nodejs22.x"
+  runtime          = "nodejs24.x"
   architectures    = [var.architecture]
   handler          = "handler.handler"
   filename         = var.zip_path

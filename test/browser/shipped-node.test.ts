@@ -1,0 +1,3 @@
+import { testsShippedNodeMajor } from '../support/shipped-node';
+
+testsShippedNodeMajor('browser');

@@ -58,7 +58,7 @@ cleanup() {
   # Untagged intermediate images of this build (about 850 MB).
   podman image prune -f --filter "label=picus.image-test=${RUN_ID}" >/dev/null 2>&1
   podman image prune -f >/dev/null 2>&1
-  [ -n "$DYNAMO_PID" ] && kill "$DYNAMO_PID" 2>/dev/null && wait "$DYNAMO_PID" 2>/dev/null
+  [ -n "$DYNAMO_PID" ] && kill -- "-${DYNAMO_PID}" 2>/dev/null && wait "$DYNAMO_PID" 2>/dev/null
   rm -rf "$WORK"
   exit "$status"
 }
@@ -137,7 +137,9 @@ echo "image-test: image size $((size / 1024 / 1024)) MiB"
 ############################################################################
 # 3. Run it
 ############################################################################
-npx tsx scripts/image-dynamo.ts >"${WORK}/dynamo.out" 2>"${WORK}/dynamo.err" &
+# In a process group of its own (setsid), stopped whole in cleanup: killing npx (or tsx) alone left the node process
+# that serves DynamoDB running after the test.
+setsid node_modules/.bin/tsx scripts/image-dynamo.ts >"${WORK}/dynamo.out" 2>"${WORK}/dynamo.err" &
 DYNAMO_PID=$!
 for _ in $(seq 1 100); do [ -s "${WORK}/dynamo.out" ] && break; sleep 0.1; done
 endpoint="$(head -n1 "${WORK}/dynamo.out")"

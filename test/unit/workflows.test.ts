@@ -66,10 +66,10 @@ describe('Workflows: no pull request holds write access to AWS', () => {
     expect(assumes(doc.jobs.comment)).toEqual([]);
   });
 
-  it('applies only from the production environment with the apply role, exactly the uploaded plan', () => {
+  it('applies only from the production-infrastructure environment with the apply role, exactly the uploaded plan', () => {
     const { doc } = workflow('terraform.yml');
     const apply = doc.jobs.apply;
-    expect(apply.environment).toBe('production');
+    expect(apply.environment).toBe('production-infrastructure');
     expect(apply.needs).toBe('plan');
     expect(apply.if).toContain("github.event_name != 'pull_request'");
     expect(apply.if).toContain("needs.plan.outputs.changed == 'true'");
@@ -84,14 +84,34 @@ describe('Workflows: no pull request holds write access to AWS', () => {
     expect(upload.with.path).toContain('terraform/.terraform.lock.hcl');
   });
 
-  it('assumes the deploy role only in jobs of the production environment', () => {
+  it('assumes the deploy role only in jobs of the production environment, the apply role only in production-infrastructure', () => {
     for (const w of workflows) {
       for (const [name, job] of jobsOf(w.doc)) {
         for (const step of assumes(job)) {
-          if (step.with['role-to-assume'].includes('PLAN_ROLE')) continue;
-          expect([w.file, name, job.environment]).toEqual([w.file, name, 'production']);
+          const role = step.with['role-to-assume'];
+          if (role.includes('PLAN_ROLE')) continue;
+          expect([w.file, name, job.environment]).toEqual([w.file, name, role.includes('APPLY_ROLE') ? 'production-infrastructure' : 'production']);
         }
       }
+    }
+  });
+
+  it('checks, first thing in every job of an environment, that the environment has a required reviewer and limited branches', () => {
+    for (const w of workflows) {
+      for (const [name, job] of jobsOf(w.doc)) {
+        if (!job.environment) continue;
+        const check = job.steps.findIndex((s: any) => s.run === `bash scripts/deploy/environment-protected.sh ${job.environment}`);
+        const firstAws = job.steps.findIndex((s: any) => String(s.uses ?? '').startsWith('aws-actions/configure-aws-credentials@'));
+        expect([w.file, name, check >= 0 && check < firstAws, job.permissions.actions]).toEqual([w.file, name, true, 'read']);
+      }
+    }
+  });
+
+  it('installs no dependency scripts in the jobs that hold the deploy role', () => {
+    for (const file of ['deploy-ecs.yml', 'deploy-lambda.yml']) {
+      const installs = stepsOf(workflow(file).doc).map((s) => String(s.run ?? '')).filter((run) => run.includes('npm ci'));
+      expect(installs.length).toBeGreaterThan(0);
+      for (const run of installs) expect([file, run.includes('npm ci --ignore-scripts')]).toEqual([file, true]);
     }
   });
 });
@@ -127,7 +147,7 @@ describe('Workflows: one gate, one order, one production lane', () => {
     ];
     for (const [file, name] of changing) {
       const job = workflow(file!).doc.jobs[name!];
-      expect([file, job.environment, job.concurrency]).toEqual([file, 'production', { group: 'production', 'cancel-in-progress': false }]);
+      expect([file, job.environment, job.concurrency]).toEqual([file, file === 'terraform.yml' ? 'production-infrastructure' : 'production', { group: 'production', 'cancel-in-progress': false }]);
     }
   });
 });
@@ -163,6 +183,16 @@ describe('Workflows: the ECS deploy tells the truth', () => {
     const rollback = deploy.steps.find((s: any) => (s.run ?? '').includes('$PREVIOUS'));
     expect(rollback.if).toBe("failure() && steps.smoke.outcome == 'failure'");
     expect(rollback.run).toContain('update-service');
+  });
+
+  it('fetches the smoke-test token in a step of its own before the smoke test, so a failed fetch fails the job and rolls nothing back', () => {
+    const names = deploy.steps.map((s: any) => s.id ?? s.name);
+    const token = deploy.steps.find((s: any) => (s.run ?? '').includes('smoke-token.sh'));
+    const smoke = deploy.steps.find((s: any) => s.id === 'smoke');
+    expect(names.indexOf(token.id ?? token.name)).toBeLessThan(names.indexOf('smoke'));
+    expect(token.run).toMatch(/^token="\$\(bash scripts\/deploy\/smoke-token\.sh/);
+    expect(token.run).toContain('::add-mask::');
+    expect(smoke.run).not.toContain('smoke-token.sh');
   });
 
   it('tags images by the sources they are built from, exactly the files .dockerignore lets in', () => {
@@ -201,6 +231,20 @@ describe('scripts/deploy/ecs-rollout.sh', () => {
 });
 
 describe('Workflows: the Lambda deploy tells the truth', () => {
+  it('skips the smoke test only where the service is scaled to zero, and fetches its token in a step of its own', () => {
+    const steps = workflow('deploy-lambda.yml').doc.jobs.deploy.steps as any[];
+    const service = steps.find((s) => s.id === 'service');
+    expect(service.run).toContain("aws ecs describe-services --cluster \"$ECS_CLUSTER\" --services \"$ECS_SERVICE\" --query 'services[0].desiredCount'");
+    const token = steps.find((s) => (s.run ?? '').includes('smoke-token.sh'));
+    const smoke = steps.find((s) => s.id === 'smoke');
+    expect(token.if).toBe("steps.canary.outputs.shifted == 'true' && steps.service.outputs.desired != '0'");
+    expect(smoke.if).toBe(token.if);
+    expect(smoke.run).not.toContain('smoke-token.sh');
+    expect(steps.indexOf(token)).toBeLessThan(steps.indexOf(smoke));
+    // No judging by /health: a service with tasks that does not answer is a failed smoke test, not a skipped one.
+    expect(workflow('deploy-lambda.yml').text).not.toMatch(/health" = "503"/);
+  });
+
   it('moves live back to the version it served when the smoke test fails', () => {
     const deploy = workflow('deploy-lambda.yml').doc.jobs.deploy;
     const rollback = deploy.steps.find((s: any) => (s.run ?? '').includes('update-alias'));
@@ -214,4 +258,36 @@ describe('Workflows: the Lambda deploy tells the truth', () => {
     expect(setups.length).toBeGreaterThan(0);
     for (const [file, options] of setups) expect([file, options]).toEqual([file, expect.objectContaining({ 'node-version-file': '.nvmrc' })]);
   });
+
+  it('uploads the reviewed plan with its provider lock file (a hidden file upload-artifact leaves out unless told)', () => {
+    const upload = stepsOf(workflow('terraform.yml').doc).find((s) => s.with?.name === 'terraform-plan')!;
+    expect(String(upload.with.path)).toContain('terraform/.terraform.lock.hcl');
+    expect(upload.with['include-hidden-files']).toBe(true);
+  });
 });
+
+describe('scripts/deploy/environment-protected.sh', () => {
+  const judge = (environment: unknown) => {
+    try {
+      return { ok: true, out: script('environment-protected.sh', ['production', '-'], JSON.stringify(environment)) };
+    } catch (error) {
+      return { ok: false, out: String((error as { stdout?: string }).stdout ?? '') };
+    }
+  };
+  const reviewers = { type: 'required_reviewers', reviewers: [{ type: 'User', reviewer: { login: 'someone' } }] };
+
+  it('passes an environment with a required reviewer and deployment branches limited', () => {
+    expect(judge({ protection_rules: [reviewers], deployment_branch_policy: { protected_branches: false, custom_branch_policies: true } })).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ['no protection rule (a private repository on a plan without required reviewers)', { protection_rules: [], deployment_branch_policy: { protected_branches: true, custom_branch_policies: false } }, /no required reviewer/],
+    ['a wait timer but no reviewer', { protection_rules: [{ type: 'wait_timer', wait_timer: 5 }], deployment_branch_policy: { protected_branches: true, custom_branch_policies: false } }, /no required reviewer/],
+    ['reviewers but any branch', { protection_rules: [reviewers], deployment_branch_policy: null }, /any branch/],
+  ])('fails closed for %s', (_name, environment, message) => {
+    const verdict = judge(environment);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.out).toMatch(message);
+  });
+});
+

@@ -55,6 +55,23 @@ resource "aws_vpc_security_group_egress_rule" "targets" {
   ip_protocol       = "tcp"
 }
 
+# The jwt-validation action fetches the issuer's JWKS over HTTPS from the load balancer. Its guide does not say whether
+# that fetch is subject to this security group
+# (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-verify-jwt.html); for the authenticate
+# actions AWS says the load balancer's security group must allow outbound HTTPS to the IdP, or the answer is a 500
+# (https://repost.aws/knowledge-center/elb-configure-authentication-alb). Unsettled, so allowed: the issuer's
+# addresses (Cognito's, or another public issuer's) are not fixed, and only the load balancer itself can use this rule.
+resource "aws_vpc_security_group_egress_rule" "jwks" {
+  count = local.jwt_enabled ? 1 : 0
+
+  security_group_id = aws_security_group.this.id
+  description       = "HTTPS to the token issuer's JWKS (jwt-validation)"
+  cidr_ipv4         = "0.0.0.0/0"
+  from_port         = 443
+  to_port           = 443
+  ip_protocol       = "tcp"
+}
+
 ################################################################################
 # Load balancer
 # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html

@@ -40,9 +40,9 @@ variable "terraform_plan_subjects" {
 }
 
 variable "terraform_apply_subjects" {
-  description = "Token subjects that may assume the apply role; only environments, so every apply passes the environment's reviewers"
+  description = "Token subjects that may assume the apply role; only environments, so every apply passes the environment's reviewers. An environment of its own (production-infrastructure), never the deploy jobs' production: they run npm ci, and a compromised dependency there must not reach the administrator role"
   type        = list(string)
-  default     = ["environment:production"]
+  default     = ["environment:production-infrastructure"]
   nullable    = false
 
   validation {

@@ -8,8 +8,10 @@ locals {
   service_tg = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.service_target_group_arn_suffix }
   lambda_tg  = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.lambda_target_group_arn_suffix }
   ecs        = { ClusterName = var.ecs_cluster_name, ServiceName = var.ecs_service_name }
-  # ThrottledRequests and SystemErrors are reported per table AND operation: sum the operations the code uses.
-  table_operations = ["GetItem", "BatchGetItem", "PutItem", "Scan", "DeleteItem"]
+  # ThrottledRequests and SystemErrors are reported per table AND operation: sum the operations the code uses, every
+  # command app/core/items/dynamo-item-store.ts sends (a unit test holds the two together; UpdateItem was missing, so
+  # throttled PUTs and updateItems raised no alarm).
+  table_operations = ["GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Scan", "DeleteItem"]
   alarm_actions    = [aws_sns_topic.alerts.arn]
 }
 

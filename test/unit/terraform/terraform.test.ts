@@ -208,6 +208,20 @@ describe('Terraform invariants', () => {
     expect(mod('dynamodb-table').variable.deletion_protection!.default).toBe(true);
   });
 
+  it('lets the load balancer fetch the issuer\'s JWKS over HTTPS where it checks tokens, and only there', () => {
+    const alb = mod('alb');
+    expect(alb.resource.aws_vpc_security_group_egress_rule!.jwks).toMatchObject({ count: '${local.jwt_enabled ? 1 : 0}', cidr_ipv4: '0.0.0.0/0', from_port: 443, to_port: 443, ip_protocol: 'tcp' });
+    expect(alb.locals.jwt_enabled).toBe('${local.https_enabled && var.enable_jwt_validation}');
+  });
+
+  it('watches throttles and system errors of every DynamoDB call the store makes, on the alarms and the dashboard', () => {
+    const store = readFileSync(join(__dirname, '../../../app/core/items/dynamo-item-store.ts'), 'utf8');
+    const apiName: Record<string, string> = { Get: 'GetItem', BatchGet: 'BatchGetItem', Put: 'PutItem', Update: 'UpdateItem', Scan: 'Scan', Delete: 'DeleteItem' };
+    const made = [...new Set([...store.matchAll(/new (\w+)Command\(/g)].map(([, c]) => apiName[c!] ?? `unknown ${c}`))].sort();
+    expect(made).toContain('UpdateItem');
+    expect([...(mod('observability').locals.table_operations as string[])].sort()).toEqual(made);
+  });
+
   it('grants the service exactly the DynamoDB calls its code makes, and the Lambda only DeleteItem and logs', () => {
     const store = readFileSync(join(__dirname, '../../../app/core/items/dynamo-item-store.ts'), 'utf8');
     const commands = [...store.matchAll(/new (\w+)Command\(/g)].map(([, c]) => c!);
@@ -468,7 +482,8 @@ describe('Terraform: no pull request can write to AWS', () => {
   it('trusts pull requests only on the read-only plan role, and environments only for apply and deploy', () => {
     const v = oidc().variable;
     expect(v.terraform_plan_subjects!.default).toEqual(['pull_request', 'ref:refs/heads/main']);
-    expect(v.terraform_apply_subjects!.default).toEqual(['environment:production']);
+    // Apply has an environment of its own: the deploy jobs (production) run npm ci and never get the administrator role.
+    expect(v.terraform_apply_subjects!.default).toEqual(['environment:production-infrastructure']);
     expect(v.deploy_subjects!.default).toEqual(['environment:production']);
     expect(v.terraform_apply_subjects!.validation[0].condition).toContain('startswith(s, "environment:")');
     expect(v.deploy_subjects!.validation[0].condition).toContain('startswith(s, "environment:")');

@@ -9,10 +9,15 @@
 #      uid 1000, no npm/npx/corepack/yarn, the image's own HEALTHCHECK (passing, and failing on a dead port), and
 #      `podman stop` exiting 0 within the grace period;
 #   4. everything it created removed (containers, images, the stand-in, build leftovers), even on failure.
-# Prints the image size and each phase's time. Needs root, podman, runc, debootstrap (.ci/run installs them).
+# Where a registry answers (GitHub's runners), the real base image is pulled and the stand-in is not built.
+# Prints the image size and each phase's time. Needs root (or passwordless sudo), podman, runc, debootstrap (.ci/run
+# installs them).
 #   bash scripts/image-test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Root for podman and debootstrap: as a user with passwordless sudo (GitHub's hosted runners), run again under sudo,
+# keeping PATH (the Node.js of .nvmrc that .ci/run put first).
+if [ "$(id -u)" -ne 0 ]; then exec sudo -n env "PATH=${PATH}" bash "$0" "$@"; fi
 
 NODE_VERSION="$(sed -nE 's/^FROM node:([0-9.]+)-bookworm-slim AS build$/\1/p' Dockerfile)"
 [ -n "$NODE_VERSION" ] || { echo "image-test: FAILED: no FROM node:<version>-bookworm-slim AS build in the Dockerfile"; exit 1; }
@@ -54,7 +59,9 @@ cleanup() {
   local status=$?
   set +e
   podman rm -f -t 0 "$APP_CONTAINER" "$DEAD_CONTAINER" >/dev/null 2>&1
-  podman rmi -f "$APP_IMAGE" "$BASE_IMAGE" >/dev/null 2>&1
+  podman rmi -f "$APP_IMAGE" >/dev/null 2>&1
+  # The stand-in only: a base image pulled from a registry is a real one, kept for the next build.
+  [ "${STANDIN:-false}" = true ] && podman rmi -f "$BASE_IMAGE" >/dev/null 2>&1
   # Untagged intermediate images of this build (about 850 MB).
   podman image prune -f --filter "label=picus.image-test=${RUN_ID}" >/dev/null 2>&1
   podman image prune -f >/dev/null 2>&1
@@ -68,8 +75,13 @@ for tool in podman runc debootstrap bc curl; do command -v "$tool" >/dev/null ||
 phase "tools"
 
 ############################################################################
-# 1. The stand-in base image
+# 1. The base image: pulled where a registry answers, else a stand-in built here
 ############################################################################
+STANDIN=false
+if podman pull --quiet "$BASE_IMAGE" >/dev/null 2>&1; then
+  phase "pulled ${BASE_IMAGE}"
+else
+  STANDIN=true
 mirror="$(sed -nE 's/^URIs:[[:space:]]*(\S+).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)"
 mirror="${mirror:-http://deb.debian.org/debian}"
 rootfs="${WORK}/rootfs"
@@ -115,6 +127,7 @@ tar -C "$rootfs" -c . | podman import \
   --change 'ENTRYPOINT ["docker-entrypoint.sh"]' --change 'CMD ["node"]' - "$BASE_IMAGE" >/dev/null 2>&1
 rm -rf "$rootfs" "${WORK}/node"
 phase "stand-in base image"
+fi
 
 ############################################################################
 # 2. The real Dockerfile

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { workflowFiles } from '../../scripts/lint-workflows';
@@ -288,6 +289,31 @@ describe('scripts/deploy/environment-protected.sh', () => {
     const verdict = judge(environment);
     expect(verdict.ok).toBe(false);
     expect(verdict.out).toMatch(message);
+  });
+});
+
+describe('scripts/deploy/architecture.sh', () => {
+  // A copy of the script beside a terraform/ of its own, so each case sets cpu_architecture as a tfvars file would.
+  const run = (tfvars: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'picus-arch-'));
+    try {
+      mkdirSync(join(dir, 'scripts', 'deploy'), { recursive: true });
+      mkdirSync(join(dir, 'terraform', 'envs'), { recursive: true });
+      copyFileSync(join(ROOT, 'scripts', 'deploy', 'architecture.sh'), join(dir, 'scripts', 'deploy', 'architecture.sh'));
+      copyFileSync(join(ROOT, 'terraform', 'variables.tf'), join(dir, 'terraform', 'variables.tf'));
+      writeFileSync(join(dir, 'terraform', 'envs', 'prod.tfvars'), tfvars);
+      return execFileSync('bash', [join(dir, 'scripts', 'deploy', 'architecture.sh'), 'prod'], { encoding: 'utf8' }).trim().split('\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('builds on ubuntu-24.04 for linux/amd64 where the tfvars choose x86_64 (private repositories without arm64 runners)', () => {
+    expect(run('cpu_architecture = "x86_64"\n')).toEqual(['arch=x86_64', 'platform=linux/amd64', 'runner=ubuntu-24.04']);
+  });
+
+  it('builds on ubuntu-24.04-arm for linux/arm64 by default (the variable\'s default, arm64)', () => {
+    expect(run('environment = "prod"\n')).toEqual(['arch=arm64', 'platform=linux/arm64', 'runner=ubuntu-24.04-arm']);
   });
 });
 

@@ -16,8 +16,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Root for podman and debootstrap: as a user with passwordless sudo (GitHub's hosted runners), run again under sudo,
-# keeping PATH (the Node.js of .nvmrc that .ci/run put first).
-if [ "$(id -u)" -ne 0 ]; then exec sudo -n env "PATH=${PATH}" bash "$0" "$@"; fi
+# keeping the environment (PATH with the Node.js of .nvmrc that .ci/run put first; the CA settings npm needs where the
+# network re-signs TLS) but root's HOME, so nothing root writes (npm's cache) lands in the user's home.
+if [ "$(id -u)" -ne 0 ]; then exec sudo -n -E env "PATH=${PATH}" "HOME=$(getent passwd root | cut -d: -f6)" bash "$0" "$@"; fi
 
 NODE_VERSION="$(sed -nE 's/^FROM node:([0-9.]+)-bookworm-slim AS build$/\1/p' Dockerfile)"
 [ -n "$NODE_VERSION" ] || { echo "image-test: FAILED: no FROM node:<version>-bookworm-slim AS build in the Dockerfile"; exit 1; }

@@ -5,10 +5,10 @@ import { authorize, SCOPES, type Principal, type TokenVerifier } from '../app/co
 import type { ItemService } from '../app/core/items/item-service';
 import type { Logger } from '../app/core/logger';
 import { traceRootOf } from '../app/core/trace';
-import { bearerCredentials, INVALID_REQUEST_CHALLENGE } from '../app/wire/auth';
+import { bearerCredentials } from '../app/wire/auth';
 import { corsResponseHeaders, preflightAnswer, type CorsPolicy } from '../app/wire/cors-policy';
-import { HttpError, logFailure, toErrorResponse } from '../app/wire/errors';
-import { createResolver, requestTarget, type Resolution } from '../app/wire/operations';
+import { duplicateAuthorizationError, HttpError, logFailure, malformedPathError, toErrorResponse } from '../app/wire/errors';
+import { createResolver, requestTarget } from '../app/wire/operations';
 
 export interface DeleteHandlerDeps {
   itemService: ItemService;
@@ -72,27 +72,26 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
     for (const [name, value] of Object.entries(corsResponseHeaders(cors, origin))) res.setHeader(name, value);
     try {
       // Only the catalogued DELETE is served here (app/wire/operations.ts), matched on the raw path of whatever event
-      // shape arrived: anything else is a 404, or a 405 on a path whose DELETE this is, before any token or data.
+      // shape arrived: anything else is a 404, or a 405 on a path whose DELETE this is, before any token or data. The
+      // path is resolved as a DELETE whatever the method, since that is the one operation this function serves.
       const path = rawPathOf(event, req.url ?? '/');
       const method = req.method ?? '';
-      const found = resolver.resolve(method, path);
-      const lambdaMethods = resolver.methodsFor(path).filter((m) => m === 'DELETE');
+      const found = resolver.resolve('DELETE', path);
+      const ours = (found.kind === 'operation' || found.kind === 'malformed') && found.operation.target === 'lambda';
       const preflight = preflightAnswer(cors, { method, path, origin, requestMethod: headerOf(event, 'access-control-request-method') });
-      if (preflight && lambdaMethods.length > 0) {
+      if (preflight && ours) {
         res.removeHeader('Access-Control-Expose-Headers');
         res.writeHead(preflight.status, preflight.headers);
         res.end();
         return;
       }
-      if (found.kind === 'malformed' && found.operation.target === 'lambda') throw new HttpError('VALIDATION_FAILED', 'Malformed percent-encoding in the path');
-      const operation = servedHere(found);
-      if (!operation) {
-        throw lambdaMethods.length > 0 ? new HttpError('METHOD_NOT_ALLOWED', `Method ${method} not allowed; use DELETE`, { Allow: 'DELETE' }) : new HttpError('NOT_FOUND');
-      }
-      key = operation.params.key!;
+      if (!ours) throw new HttpError('NOT_FOUND');
+      if (method !== 'DELETE') throw new HttpError('METHOD_NOT_ALLOWED', `Method ${method} not allowed; use DELETE`, { Allow: 'DELETE' });
+      if (found.kind !== 'operation') throw malformedPathError();
+      key = found.params.key!;
       // The edge checks tokens too, but not on every path here (an HTTP listener, API Gateway, a direct invoke).
       if (tokenVerifier) {
-        if (multipleAuthorization(event)) throw new HttpError('VALIDATION_FAILED', 'Send one Authorization header', { 'WWW-Authenticate': INVALID_REQUEST_CHALLENGE });
+        if (multipleAuthorization(event)) throw duplicateAuthorizationError();
         principal = await authorize(tokenVerifier, bearerCredentials(headerOf(event, 'authorization')), SCOPES.delete);
       }
       const deleted = await itemService.delete(key);
@@ -118,11 +117,6 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
     result.isBase64Encoded = Boolean(result.isBase64Encoded);
     return result;
   };
-}
-
-/** The resolution when it is the operation this function serves, with its parameters. */
-function servedHere(found: Resolution): { params: Record<string, string> } | undefined {
-  return found.kind === 'operation' && found.operation.target === 'lambda' ? found : undefined;
 }
 
 /**

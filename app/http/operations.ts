@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { authorize, type Principal, type TokenVerifier } from '../core/auth/token-verifier';
-import { bearerCredentials, duplicateAuthorization, INVALID_REQUEST_CHALLENGE } from '../wire/auth';
-import { HttpError } from '../wire/errors';
+import { bearerCredentials, duplicateAuthorization } from '../wire/auth';
+import { duplicateAuthorizationError, HttpError, malformedPathError } from '../wire/errors';
 import { allowHeader, createResolver, requestTarget, servedOperations, type Operation, type OperationId, type Serving } from '../wire/operations';
 
 declare module 'express-serve-static-core' {
@@ -29,7 +29,7 @@ export function operationGate(deps: { serving: Serving; verifier: TokenVerifier 
     const { path } = requestTarget(req.url);
     const found = resolver.resolve(req.method, path);
     if (found.kind === 'not-found') return next(new HttpError('NOT_FOUND'));
-    if (found.kind === 'malformed') return next(new HttpError('VALIDATION_FAILED', 'Malformed percent-encoding in the path'));
+    if (found.kind === 'malformed') return next(malformedPathError());
     const operation = found.kind === 'operation' ? found.operation : undefined;
     if (!operation || operation.target !== 'service') {
       const allow = found.kind === 'method-not-allowed' ? found.allow : allowHeader(resolver.methodsFor(path));
@@ -43,7 +43,7 @@ export function operationGate(deps: { serving: Serving; verifier: TokenVerifier 
     res.locals.operation = operation;
     if (operation.auth === 'open' || !verifier) return next();
     try {
-      if (duplicateAuthorization(req.rawHeaders)) throw new HttpError('VALIDATION_FAILED', 'Send one Authorization header', { 'WWW-Authenticate': INVALID_REQUEST_CHALLENGE });
+      if (duplicateAuthorization(req.rawHeaders)) throw duplicateAuthorizationError();
       res.locals.principal = await authorize(verifier, bearerCredentials(req.headers.authorization), operation.auth);
       next();
     } catch (error) {

@@ -1,5 +1,5 @@
 import { describeCause, DomainError, ForbiddenError, UnauthenticatedError, VersionConflictError, type DomainErrorCode } from '../core/errors';
-import { insufficientScopeChallenge, unauthenticatedChallenge } from './auth';
+import { INVALID_REQUEST_CHALLENGE, insufficientScopeChallenge, unauthenticatedChallenge } from './auth';
 import type { Logger } from '../core/logger';
 import { etagOf } from './etag';
 
@@ -65,6 +65,12 @@ export class HttpError extends Error {
     this.name = 'HttpError';
   }
 }
+
+/** 400 for two Authorization headers: parsers differ on which one counts, so neither is used (RFC 6750 invalid_request). */
+export const duplicateAuthorizationError = (): HttpError => new HttpError('VALIDATION_FAILED', 'Send one Authorization header', { 'WWW-Authenticate': INVALID_REQUEST_CHALLENGE });
+
+/** 400 for a path parameter whose percent-escapes do not decode (the catalogue's `malformed` resolution). */
+export const malformedPathError = (): HttpError => new HttpError('VALIDATION_FAILED', 'Malformed percent-encoding in the path');
 
 export interface ErrorBody {
   error: string;

@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import express from 'express';
 import { createApp } from '../../app/create-app';
 import { bindOperations } from '../../app/http/operations';
@@ -7,6 +6,7 @@ import { LOCAL_AUDIENCE, startLocalIssuer, type LocalIssuer } from '../../local/
 import { OPERATIONS, type Operation } from '../../app/wire/operations';
 import { EVENT_KINDS, eventFor } from '../support/events';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { send, type LoadResult } from '../support/load';
 import { pathVariants } from '../support/path-variants';
 
 /**
@@ -19,24 +19,9 @@ import { pathVariants } from '../support/path-variants';
 const MARKER = 'deny-by-default-marker';
 const ALL = ['picus/read', 'picus/write', 'picus/delete'];
 
-interface Answer {
-  status: number;
-  body: string;
-}
-
-function send(base: string, method: string, target: string, headers: Record<string, string | string[]> = {}, body?: string): Promise<Answer> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method, path: target, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+/** One raw request on a socket of its own (test/support/load.ts sends the target as written); JSON when there is a body. */
+const call = (base: string, method: string, target: string, headers: Record<string, string | string[]> = {}, body?: string): Promise<LoadResult> =>
+  send(base, { method, path: target, headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers }, body }, { agent: false });
 
 /** What each operation's request carries: a body that would write, the preconditions it needs, a query that runs. */
 function requestFor(method: string, path: string): { body?: string; query: string; headers: Record<string, string> } {
@@ -51,7 +36,7 @@ function requestFor(method: string, path: string): { body?: string; query: strin
   if (method === 'POST') return { body: write, query: '', headers: {} };
   return { query: '', headers: {} };
 }
-const leaks = (answer: Answer): boolean => (answer.status >= 200 && answer.status < 300) || answer.body.includes(MARKER);
+const leaks = (answer: { status: number; body: string }): boolean => (answer.status >= 200 && answer.status < 300) || answer.body.includes(MARKER);
 
 describe('deny by default: no path around the token check', () => {
   let issuer: LocalIssuer;
@@ -73,16 +58,15 @@ describe('deny by default: no path around the token check', () => {
   const protectedOperations = () => OPERATIONS.filter((operation: Operation) => operation.auth !== 'open');
   const concrete = (path: string) => path.replace(/\{[a-z]+\}/g, id);
 
-  const attack = async (base: string, lambdaOnly: boolean): Promise<string[]> => {
+  const attack = async (base: string): Promise<string[]> => {
     const through: string[] = [];
     for (const operation of protectedOperations()) {
-      if (lambdaOnly !== (operation.target === 'lambda') && lambdaOnly) continue;
       const path = concrete(operation.path);
       const methods = operation.method === 'GET' ? ['GET', 'HEAD'] : [operation.method];
       for (const method of methods) {
         const { body, query, headers } = requestFor(method, operation.path);
         for (const variant of [{ name: 'as catalogued', target: path }, ...pathVariants(path, base)]) {
-          const answer = await send(base, method, variant.target + query, headers, body);
+          const answer = await call(base, method, variant.target + query, headers, body);
           if (leaks(answer) || answer.body.includes('__typename')) through.push(`${method} ${variant.target} (${variant.name}) -> ${answer.status}`);
         }
       }
@@ -97,12 +81,12 @@ describe('deny by default: no path around the token check', () => {
   };
 
   it('through the local ALB, no variant of any operation answers 2xx or returns data without a token, and the table is unchanged', async () => {
-    expect(await attack(stack.alb.url, false)).toEqual([]);
+    expect(await attack(stack.alb.url)).toEqual([]);
     await unchanged();
   });
 
   it('straight at the service, no variant of any operation answers 2xx or returns data without a token, and the table is unchanged', async () => {
-    expect(await attack(stack.service.url, false)).toEqual([]);
+    expect(await attack(stack.service.url)).toEqual([]);
     await unchanged();
   });
 
@@ -125,16 +109,16 @@ describe('deny by default: no path around the token check', () => {
   it('with the right token, each operation as catalogued answers as documented, through the ALB and at the service', async () => {
     const auth = { authorization: `Bearer ${token}` };
     for (const base of [stack.alb.url, stack.service.url]) {
-      expect((await send(base, 'GET', '/picus/list', auth)).status).toBe(200);
-      expect((await send(base, 'GET', `/picus/get/${id}`, auth)).body).toContain(MARKER);
-      expect((await send(base, 'HEAD', `/picus/get/${id}`, auth)).status).toBe(200);
-      expect((await send(base, 'POST', '/graphql', auth, JSON.stringify({ query: '{ __typename }' }))).status).toBe(200);
+      expect((await call(base, 'GET', '/picus/list', auth)).status).toBe(200);
+      expect((await call(base, 'GET', `/picus/get/${id}`, auth)).body).toContain(MARKER);
+      expect((await call(base, 'HEAD', `/picus/get/${id}`, auth)).status).toBe(200);
+      expect((await call(base, 'POST', '/graphql', auth, JSON.stringify({ query: '{ __typename }' }))).status).toBe(200);
     }
-    const created = await send(stack.alb.url, 'POST', '/picus/put', auth, JSON.stringify({ a: 1 }));
+    const created = await call(stack.alb.url, 'POST', '/picus/put', auth, JSON.stringify({ a: 1 }));
     expect(created.status).toBe(201);
     const newId = (JSON.parse(created.body) as { id: string }).id;
-    expect((await send(stack.alb.url, 'PUT', `/picus/${newId}`, { ...auth, 'if-match': '*' }, JSON.stringify({ a: 2 }))).status).toBe(200);
-    expect((await send(stack.alb.url, 'DELETE', `/picus/${newId}`, auth)).status).toBe(200);
+    expect((await call(stack.alb.url, 'PUT', `/picus/${newId}`, { ...auth, 'if-match': '*' }, JSON.stringify({ a: 2 }))).status).toBe(200);
+    expect((await call(stack.alb.url, 'DELETE', `/picus/${newId}`, auth)).status).toBe(200);
   });
 
   it('refuses to start with a handler that names no catalogue entry, or a catalogue entry with no handler', async () => {

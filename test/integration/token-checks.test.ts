@@ -1,4 +1,4 @@
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { AuthUnavailableError, UnauthenticatedError } from '../../app/core/errors';
 import { tokenVerifierFor, type TokenVerifier } from '../../app/core/auth/token-verifier';
@@ -6,6 +6,7 @@ import { listen } from '../../app/http/listen';
 import { createHandler } from '../../lambda/create-handler';
 import { LOCAL_AUDIENCE, startLocalIssuer, type LocalIssuer } from '../../local/issuer';
 import { eventFor } from '../support/events';
+import { send } from '../support/load';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
 
 /**
@@ -13,19 +14,6 @@ import { startLocalStack, type LocalStack } from '../support/local-stack';
  * the future, an ID token where an access token belongs, and the local issuer's own malformed client credentials.
  */
 const ALL = 'picus/read picus/write picus/delete';
-
-function rawRequest(base: string, method: string, path: string, headers: Record<string, string | string[]>): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method, path, headers, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('token checks that hold under failure and odd input', () => {
   let issuer: LocalIssuer;
@@ -90,9 +78,9 @@ describe('token checks that hold under failure and odd input', () => {
       const stack = await startLocalStack({ AUTH_ISSUER: issuer.url, AUTH_JWKS_URL: url, AUTH_AUDIENCE: LOCAL_AUDIENCE }, { edge: true });
       try {
         const token = await issuer.sign(claims());
-        const direct = await rawRequest(stack.service.url, 'GET', '/picus/list', { authorization: `Bearer ${token}` });
+        const direct = await send(stack.service.url, { method: 'GET', path: '/picus/list', headers: { authorization: `Bearer ${token}` } }, { agent: false });
         expect([direct.status, JSON.parse(direct.body).code, direct.headers['retry-after']]).toEqual([503, 'AUTH_UNAVAILABLE', '5']);
-        const edge = await rawRequest(stack.alb.url, 'GET', '/picus/list', { authorization: `Bearer ${token}` });
+        const edge = await send(stack.alb.url, { method: 'GET', path: '/picus/list', headers: { authorization: `Bearer ${token}` } }, { agent: false });
         expect(edge.status).not.toBe(401);
         expect(edge.status).toBeGreaterThanOrEqual(500);
       } finally {
@@ -114,7 +102,7 @@ describe('token checks that hold under failure and odd input', () => {
       const token = await issuer.sign(claims());
       for (const base of [stack.service.url, stack.alb.url]) {
         for (const pair of [[`Bearer ${token}`, 'Bearer junk'], [`Bearer ${token}`, `Bearer ${token}`]]) {
-          const res = await rawRequest(base, 'GET', '/picus/list', { authorization: pair });
+          const res = await send(base, { method: 'GET', path: '/picus/list', headers: { authorization: pair } }, { agent: false });
           expect([base, pair[1] === 'Bearer junk' ? 'junk' : 'same', res.status, JSON.parse(res.body).code, res.headers['www-authenticate']]).toEqual([base, pair[1] === 'Bearer junk' ? 'junk' : 'same', 400, 'VALIDATION_FAILED', 'Bearer error="invalid_request"']);
         }
       }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'node:http';
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LOCAL_CLIENT } from '../../local/issuer';
 import { BASE_ENV, freePort, startDynamoProcess, startServiceProcess } from '../support/processes';
 import { send, type LoadRequest } from '../support/load';
 
@@ -278,7 +279,7 @@ export async function startWholeSystem(): Promise<SoakTarget> {
   // npm start checks tokens (its own local issuer); piped, it prints how to mint one: do that, as a script would.
   const minted = await fetch(`http://127.0.0.1:${issuerPort}/token`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from('picus-local:picus-local-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { authorization: `Basic ${Buffer.from(`${LOCAL_CLIENT.id}:${LOCAL_CLIENT.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
     body: 'grant_type=client_credentials',
   }).then((res) => res.json() as Promise<{ access_token?: string }>);
   const token = minted.access_token;

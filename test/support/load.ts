@@ -1,10 +1,11 @@
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 
 export interface LoadRequest {
   method: string;
   path: string;
   body?: string | Buffer;
-  headers?: Record<string, string>;
+  /** An array sends the header once per value (two Authorization headers, say). */
+  headers?: Record<string, string | string[]>;
 }
 
 export interface LoadResult {
@@ -12,6 +13,8 @@ export interface LoadResult {
   /** 0 when the request failed below HTTP (refused, reset, timed out). */
   status: number;
   contentType?: string;
+  /** The response's headers (empty when the request failed below HTTP). */
+  headers: IncomingHttpHeaders;
   body: string;
   error?: string;
   startedAt: number;
@@ -57,12 +60,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult[]> {
 }
 
 /** One request over a real socket; the body goes out byte for byte (invalid UTF-8 included). */
-export function send(url: string, request: LoadRequest, options: { agent?: Agent; timeoutMs?: number } = {}): Promise<LoadResult> {
+export function send(url: string, request: LoadRequest, options: { agent?: Agent | false; timeoutMs?: number } = {}): Promise<LoadResult> {
   const startedAt = Date.now();
   return new Promise((resolve) => {
-    const done = (status: number, body: string, error?: string, contentType?: string): void =>
-      resolve({ request, status, contentType, body, error, startedAt, ms: Date.now() - startedAt });
-    const headers: Record<string, string | number> = { ...request.headers };
+    const done = (status: number, body: string, error?: string, headers: IncomingHttpHeaders = {}): void =>
+      resolve({ request, status, contentType: headers['content-type'], headers, body, error, startedAt, ms: Date.now() - startedAt });
+    const headers: Record<string, string | string[] | number> = { ...request.headers };
     if (request.body !== undefined) {
       // JSON unless the request brings headers of its own (fuzzing sends none, or odd ones, on purpose).
       if (!request.headers) headers['content-type'] = 'application/json';
@@ -72,7 +75,7 @@ export function send(url: string, request: LoadRequest, options: { agent?: Agent
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => done(res.statusCode ?? 0, body, undefined, res.headers['content-type']));
+      res.on('end', () => done(res.statusCode ?? 0, body, undefined, res.headers));
       res.on('error', (error) => done(0, body, error.message));
     });
     req.on('timeout', () => req.destroy(new Error('client timeout')));

@@ -10,9 +10,9 @@ import { listen } from '../app/http/listen';
  * access tokens (`typ: at+jwt`, `aud`, `client_id`, `scope`) signed RS256 with a key generated at start.
  *
  * Written on jose (which the service already uses to verify) rather than taken from a mock-server package:
- * oauth2-mock-server 9 is ES-module-only, while this project's tests run in Jest's CommonJS runtime; and the tests need what such servers do not offer together: rotating keys on
- * demand, stopping and restarting on the same port, and signing tokens with hand-picked claims. It is a
- * development issuer: no users, no refresh tokens, keys in memory.
+ * oauth2-mock-server 9 is ES-module-only, while this project's tests run in Jest's CommonJS runtime; and the tests
+ * need what such servers do not offer together: rotating keys on demand, stopping and restarting on the same port,
+ * and signing tokens with hand-picked claims. It is a development issuer: no users, no refresh tokens, keys in memory.
  */
 export interface IssuerClient {
   id: string;

@@ -155,7 +155,8 @@ async function banner(parts: { config: Config; service: RunningService; alb: Loc
       ? [
           `  Issuer   ${issuer.url}  (OAuth 2.0 client credentials: ${LOCAL_CLIENT.id} / ${LOCAL_CLIENT.secret})`,
           '',
-          ...(parts.token ? ['A token with picus/read, picus/write and picus/delete (valid 1 hour):', `  export TOKEN=${await issuer.tokenFor(LOCAL_CLIENT)}`, 'Another one:'] : ['A token with picus/read, picus/write and picus/delete (valid 1 hour):']),
+          'A token with picus/read, picus/write and picus/delete (valid 1 hour):',
+          ...(parts.token ? [`  export TOKEN=${await issuer.tokenFor(LOCAL_CLIENT)}`, 'Another one:'] : []),
           `  export TOKEN=$(curl -s -u ${LOCAL_CLIENT.id}:${LOCAL_CLIENT.secret} -d grant_type=client_credentials ${issuer.tokenUrl} | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')`,
           `Then: curl -H "Authorization: Bearer $TOKEN" ${alb}/picus/list`,
         ]

@@ -111,16 +111,16 @@ export async function createGraphQL(deps: { core: Core }): Promise<GraphQLMount>
   await apollo.start();
 
   const serve: RequestHandler = expressMiddleware(apollo, {
-      context: async ({ req, res }) =>
-        createContext({
-          itemService: core.itemService,
-          requestId: req.id,
-          principal: res.locals.principal,
-          authEnforced: core.tokenVerifier !== undefined,
-          // The caller's own token and trace id travel to the Lambda, which checks the token itself.
-          deleteItem: (id) => itemDeleter().delete(id, { authorization: req.headers.authorization, traceId: headerValue(req.headers['x-amzn-trace-id']) }),
-        }),
-    });
+    context: async ({ req, res }) =>
+      createContext({
+        itemService: core.itemService,
+        requestId: req.id,
+        principal: res.locals.principal,
+        authEnforced: core.tokenVerifier !== undefined,
+        // The caller's own token and trace id travel to the Lambda, which checks the token itself.
+        deleteItem: (id) => itemDeleter().delete(id, { authorization: req.headers.authorization, traceId: headerValue(req.headers['x-amzn-trace-id']) }),
+      }),
+  });
   // express.json() on GET too: it sets req.body (to {}), which the integration requires of every request.
   const chain = [express.json({ limit: maxBodyBytes }), serve, graphqlErrorMiddleware(core.logger)];
   return { handlers: { graphqlPost: chain, graphqlGet: chain }, apollo };

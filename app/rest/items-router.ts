@@ -63,7 +63,7 @@ export function itemsHandlers(deps: { itemService: ItemService; maxBodyBytes: nu
   };
 
   // Replace an item's data, only with a precondition: If-Match with the ETag read (or * for any version).
-const replaceItem = async (req: Request, res: Response): Promise<void> => {
+  const replaceItem = async (req: Request, res: Response): Promise<void> => {
     const key = req.params.key as string;
     const ifMatch = req.headers['if-match'];
     if (ifMatch === undefined) throw new PreconditionRequiredError();
@@ -78,7 +78,7 @@ const replaceItem = async (req: Request, res: Response): Promise<void> => {
       }
     }
     const item = await itemService.update(key, req.body, { expectedVersion, by: res.locals.principal?.sub });
-      res.set('ETag', etagOf(item)).json(toResponseItem(item));
+    res.set('ETag', etagOf(item)).json(toResponseItem(item));
   };
 
   return { listItems, createItem: [requireJson, parseJson, createItem], getItem, replaceItem: [requireJson, parseJson, replaceItem] };

@@ -37,6 +37,7 @@ module "auth" {
   domain_prefix       = coalesce(var.cognito_domain_prefix, "${local.name}-${var.environment}-${data.aws_caller_identity.current.account_id}")
   callback_urls       = var.auth_callback_urls
   logout_urls         = var.auth_logout_urls
+  machine_client_ids  = var.auth_machine_client_ids
   deletion_protection = var.deletion_protection
   tags                = local.tags
 }
@@ -180,8 +181,8 @@ module "github_oidc" {
   name                        = local.name
   subject_prefix              = var.github_oidc_subject_prefix
   create_provider             = var.create_github_oidc_provider
-  grant_smoke_secrets         = local.cognito
-  smoke_secret_arns           = local.cognito ? [module.auth[0].machine_secret_arn] : []
+  grant_smoke_client_read     = local.cognito
+  smoke_user_pool_arns        = local.cognito ? [module.auth[0].user_pool_arn] : []
   state_bucket                = var.terraform_state_bucket
   state_key                   = var.terraform_state_key
   ecr_repository_arn          = module.ecr_repository.repository_arn

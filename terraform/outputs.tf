@@ -94,8 +94,13 @@ output "github_deploy_role_arn" {
 }
 
 output "github_terraform_plan_role_arn" {
-  description = "Read-only role of Terraform plans on pull requests and main (GitHub variable AWS_TERRAFORM_PLAN_ROLE_ARN)"
+  description = "Read-only role of the Terraform plan on main (GitHub variable AWS_TERRAFORM_PLAN_ROLE_ARN)"
   value       = module.github_oidc.terraform_plan_role_arn
+}
+
+output "github_terraform_pr_plan_role_arn" {
+  description = "Read-only role of Terraform plans on pull requests: no data, no app client (GitHub variable AWS_TERRAFORM_PR_PLAN_ROLE_ARN)"
+  value       = module.github_oidc.terraform_plan_pull_request_role_arn
 }
 
 output "github_terraform_apply_role_arn" {
@@ -118,23 +123,17 @@ output "auth_authorization_endpoint" {
   value       = try(module.auth[0].authorization_endpoint, null)
 }
 
-output "auth_machine_client_id" {
-  description = "Client id of the machine client; null with an external issuer"
-  value       = try(module.auth[0].machine_client_id, null)
-}
-
-output "auth_machine_client_secret" {
-  description = "Secret of the machine client (sensitive: terraform output -raw auth_machine_client_secret)"
-  value       = try(module.auth[0].machine_client_secret, null)
-  sensitive   = true
-}
-
 output "auth_frontend_client_id" {
   description = "Client id of the frontend client (public, PKCE); null with an external issuer"
   value       = try(module.auth[0].frontend_client_id, null)
 }
 
-output "auth_machine_secret_arn" {
-  description = "Secret with the machine client's credentials, read by the deploy workflows' smoke tests (GitHub variable SMOKE_CLIENT_SECRET_ARN); null with an external issuer"
-  value       = try(module.auth[0].machine_secret_arn, null)
+output "auth_user_pool_id" {
+  description = "User pool where machine clients are made (scripts/deploy/machine-client.sh) and the smoke tests read theirs (GitHub variable SMOKE_USER_POOL_ID); null with an external issuer"
+  value       = try(module.auth[0].user_pool_id, null)
+}
+
+output "auth_scopes" {
+  description = "Every scope of the API in the pool (<identifier>/<scope>); null with an external issuer"
+  value       = try(module.auth[0].scopes, null)
 }

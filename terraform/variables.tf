@@ -254,3 +254,10 @@ variable "auth_logout_urls" {
   default     = []
   nullable    = false
 }
+
+variable "auth_machine_client_ids" {
+  description = "Ids of the Cognito machine clients (client credentials) the API accepts, made with scripts/deploy/machine-client.sh so that no client secret enters the state; the smoke-test client is the first (docs/deploy.md)"
+  type        = list(string)
+  default     = []
+  nullable    = false
+}

@@ -15,3 +15,4 @@ domain_name      = "picus.example.com"
 hosted_zone_name = "example.com"
 # alert_emails     = ["oncall@example.com"]
 # image_tag: leave unset on the first apply; then the tag the first deploy printed (docs/deploy.md)
+# auth_machine_client_ids: empty on the first apply; then the smoke-test client's id (docs/deploy.md, step 5)

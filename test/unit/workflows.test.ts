@@ -59,7 +59,11 @@ describe('Workflows: no pull request holds write access to AWS', () => {
     expect(doc.concurrency).toBeUndefined();
     const plan = doc.jobs.plan;
     expect(plan.environment).toBeUndefined();
-    expect(assumes(plan).map((s: any) => s.with['role-to-assume'])).toEqual(['${{ vars.AWS_TERRAFORM_PLAN_ROLE_ARN }}']);
+    // A pull request assumes its own plan role (no data, no app client), main its; never one for the other.
+    expect(assumes(plan).map((s: any) => [s.if, s.with['role-to-assume']])).toEqual([
+      ["github.event_name == 'pull_request'", '${{ vars.AWS_TERRAFORM_PR_PLAN_ROLE_ARN }}'],
+      ["github.event_name != 'pull_request'", '${{ vars.AWS_TERRAFORM_PLAN_ROLE_ARN }}'],
+    ]);
     expect(text).toContain('-lock=false');
     expect(plan.concurrency.group).toContain('github.event.pull_request.number');
     // The pull-request comment runs in a job of its own, with no AWS credentials.
@@ -317,3 +321,36 @@ describe('scripts/deploy/architecture.sh', () => {
   });
 });
 
+
+describe('scripts/deploy/machine-client.sh', () => {
+  const attempt = (args: string[]) => {
+    try {
+      return { code: 0, out: script('machine-client.sh', args) };
+    } catch (error) {
+      const e = error as { status: number; stderr: string };
+      return { code: e.status, out: String(e.stderr) };
+    }
+  };
+
+  it('makes a confidential client-credentials client with exactly the scopes given, and asks Cognito for its id only', () => {
+    const call = attempt(['--dry-run', 'us-east-1_AbC123', 'picus-smoke', 'picus/read', 'picus/write', 'picus/delete']);
+    expect(call.code).toBe(0);
+    const args = call.out.split(' ');
+    expect(args.slice(0, 3)).toEqual(['aws', 'cognito-idp', 'create-user-pool-client']);
+    expect(call.out).toContain('--user-pool-id us-east-1_AbC123 --client-name picus-smoke --generate-secret');
+    expect(call.out).toContain('--allowed-o-auth-flows client_credentials --allowed-o-auth-scopes picus/read picus/write picus/delete --access-token-validity');
+    expect(call.out).toContain('--allowed-o-auth-flows-user-pool-client');
+    expect(call.out).toMatch(/--query UserPoolClient\.ClientId --output text$/);
+  });
+
+  it.each([
+    ['no scope', ['us-east-1_AbC123', 'picus-smoke']],
+    ['a pool id that is not one', ['picus', 'picus-smoke', 'picus/read']],
+    ['a scope outside a resource server', ['us-east-1_AbC123', 'picus-smoke', 'openid']],
+    ['a name with a space', ['us-east-1_AbC123', 'picus smoke', 'picus/read']],
+  ])('refuses %s before calling AWS', (_name, args) => {
+    const call = attempt(['--dry-run', ...args]);
+    expect(call.code).toBe(2);
+    expect(call.out).not.toContain('create-user-pool-client');
+  });
+});

@@ -60,25 +60,12 @@ resource "aws_cognito_user_pool_domain" "this" {
 }
 
 ################################################################################
-# App clients: machines (client credentials, with a secret) and frontend tools (authorization code with PKCE,
-# public, no secret)
+# App clients. Terraform makes only the public frontend client (authorization code with PKCE, no secret). Machine
+# clients (client credentials) hold a secret, and whatever Terraform manages lands in its state, which every plan
+# reads: so they are made beside Terraform (scripts/deploy/machine-client.sh) and named here by id only
+# (var.machine_client_ids). No client secret is ever in the state.
 # https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html
 ################################################################################
-
-resource "aws_cognito_user_pool_client" "machine" {
-  name                                 = "${var.name}-machine"
-  user_pool_id                         = aws_cognito_user_pool.this.id
-  generate_secret                      = true
-  allowed_oauth_flows_user_pool_client = true
-  allowed_oauth_flows                  = ["client_credentials"]
-  allowed_oauth_scopes                 = local.scope_names
-  access_token_validity                = 60
-  token_validity_units {
-    access_token = "minutes"
-  }
-  enable_token_revocation       = true
-  prevent_user_existence_errors = "ENABLED"
-}
 
 resource "aws_cognito_user_pool_client" "frontend" {
   name                                 = "${var.name}-frontend"
@@ -99,27 +86,4 @@ resource "aws_cognito_user_pool_client" "frontend" {
   }
   enable_token_revocation       = true
   prevent_user_existence_errors = "ENABLED"
-}
-
-################################################################################
-# The machine client's credentials, for the deploy workflows' smoke tests: in Secrets Manager, read by the
-# deploy role only, never in a Terraform output that prints
-################################################################################
-
-resource "aws_secretsmanager_secret" "machine" {
-  name_prefix             = "${var.name}-machine-client-"
-  description             = "Client credentials of the ${var.name} machine client (client_id, client_secret, token_endpoint)"
-  recovery_window_in_days = 7
-
-  tags = var.tags
-}
-
-resource "aws_secretsmanager_secret_version" "machine" {
-  secret_id = aws_secretsmanager_secret.machine.id
-  secret_string = jsonencode({
-    client_id      = aws_cognito_user_pool_client.machine.id
-    client_secret  = aws_cognito_user_pool_client.machine.client_secret
-    token_endpoint = "https://${aws_cognito_user_pool_domain.this.domain}.auth.${data.aws_region.current.region}.amazoncognito.com/oauth2/token"
-    scope          = join(" ", local.scope_names)
-  })
 }

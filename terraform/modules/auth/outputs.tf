@@ -10,7 +10,7 @@ output "jwks_url" {
 
 output "client_ids" {
   description = "App clients whose access tokens the API accepts (AUTH_CLIENT_IDS: Cognito access tokens carry client_id, not aud)"
-  value       = [aws_cognito_user_pool_client.machine.id, aws_cognito_user_pool_client.frontend.id]
+  value       = concat(var.machine_client_ids, [aws_cognito_user_pool_client.frontend.id])
 }
 
 output "token_endpoint" {
@@ -23,17 +23,6 @@ output "authorization_endpoint" {
   value       = "https://${aws_cognito_user_pool_domain.this.domain}.auth.${data.aws_region.current.region}.amazoncognito.com/oauth2/authorize"
 }
 
-output "machine_client_id" {
-  description = "Client id of the machine client (client credentials)"
-  value       = aws_cognito_user_pool_client.machine.id
-}
-
-output "machine_client_secret" {
-  description = "Secret of the machine client: sensitive, never printed (terraform output -raw machine_client_secret)"
-  value       = aws_cognito_user_pool_client.machine.client_secret
-  sensitive   = true
-}
-
 output "frontend_client_id" {
   description = "Client id of the public frontend client (authorization code with PKCE, no secret)"
   value       = aws_cognito_user_pool_client.frontend.id
@@ -44,7 +33,12 @@ output "user_pool_id" {
   value       = aws_cognito_user_pool.this.id
 }
 
-output "machine_secret_arn" {
-  description = "Secrets Manager secret holding the machine client's credentials and token endpoint (JSON)"
-  value       = aws_secretsmanager_secret.machine.arn
+output "user_pool_arn" {
+  description = "ARN of the user pool (the deploy role reads its smoke-test client there)"
+  value       = aws_cognito_user_pool.this.arn
+}
+
+output "scopes" {
+  description = "Every scope of the pool's resource server (<identifier>/<scope>), the scopes a machine client is made with (scripts/deploy/machine-client.sh)"
+  value       = local.scope_names
 }

@@ -27,6 +27,19 @@ variable "logout_urls" {
   nullable    = false
 }
 
+variable "machine_client_ids" {
+  description = "Ids of the machine clients (client credentials) whose tokens the API accepts. They are made beside Terraform with scripts/deploy/machine-client.sh, so their secrets never enter the state; empty until the first is made (docs/deploy.md)"
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    # The app client id format of the Cognito API (CreateUserPoolClient's ClientId: [\w+]+, at most 128).
+    condition     = alltrue([for id in var.machine_client_ids : can(regex("^[A-Za-z0-9_+]{1,128}$", id))])
+    error_message = "machine_client_ids must be Cognito app client ids, as scripts/deploy/machine-client.sh prints them."
+  }
+}
+
 variable "deletion_protection" {
   description = "Refuse to delete the user pool (its users) while true"
   type        = bool

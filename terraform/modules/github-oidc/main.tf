@@ -22,9 +22,14 @@ resource "aws_iam_openid_connect_provider" "github" {
 data "aws_iam_policy_document" "assume" {
   # Who may assume which role, by the token's subject (<subject_prefix>:<subject>, the prefix in whichever format the
   # repository's tokens use: classic repo:<owner>/<name> or immutable repo:<owner>-<id>/<name>-<id>). A pull request's job has the subject
-  # "pull_request" whatever its branch, so only the read-only plan role trusts it; writes need "environment:production",
+  # "pull_request" whatever its branch, so only the pull-request plan role trusts it; writes need an environment,
   # which GitHub issues only to jobs of that environment (limit it to main, with required reviewers: docs/deploy.md).
-  for_each = { deploy = var.deploy_subjects, terraform_plan = var.terraform_plan_subjects, terraform_apply = var.terraform_apply_subjects }
+  for_each = {
+    deploy                      = var.deploy_subjects
+    terraform_plan              = var.terraform_plan_subjects
+    terraform_plan_pull_request = var.terraform_plan_pull_request_subjects
+    terraform_apply             = var.terraform_apply_subjects
+  }
 
   statement {
     sid     = "GitHubActions"
@@ -107,10 +112,12 @@ data "aws_iam_policy_document" "deploy" {
     resources = ["arn:aws:codedeploy:*:${data.aws_caller_identity.current.account_id}:deploymentgroup:${var.codedeploy_application_name}/*", "arn:aws:codedeploy:*:${data.aws_caller_identity.current.account_id}:application:${var.codedeploy_application_name}"]
   }
   dynamic "statement" {
-    for_each = var.grant_smoke_secrets ? [var.smoke_secret_arns] : []
+    # The smoke tests' machine client is read from Cognito (its secret is in no state and no Secrets Manager secret).
+    # IAM scopes DescribeUserPoolClient to a user pool, not to a client: this pool only.
+    for_each = var.grant_smoke_client_read ? [var.smoke_user_pool_arns] : []
     content {
-      sid       = "SmokeTestCredentials"
-      actions   = ["secretsmanager:GetSecretValue"]
+      sid       = "SmokeTestClient"
+      actions   = ["cognito-idp:DescribeUserPoolClient"]
       resources = statement.value
     }
   }
@@ -128,20 +135,36 @@ resource "aws_iam_role_policy" "deploy" {
 }
 
 ################################################################################
-# Terraform plan role: read-only, for pull requests and the plan half of a main run. Plans run with -lock=false,
-# so the state object is all it reads of the backend; it can change nothing, whatever a pull request edits.
+# Terraform plan roles: read-only. Two, because a pull request's job (subject "pull_request", any branch, any code
+# the branch brings) must read less than the plan of reviewed code on main:
+# - terraform_plan (main): ReadOnlyAccess, the state, and no data: it refreshes every resource.
+# - terraform_plan_pull_request: the same, and no app client either, so its plans run with -refresh=false
+#   (terraform.yml): Cognito returns a client's secret to DescribeUserPoolClient, and IAM cannot scope that action
+#   below the user pool. A pull request's plan shows the change against the recorded state; main's plan, made before
+#   every apply, sees drift.
+# Plans run with -lock=false, so the state object is all they read of the backend; they can change nothing.
 # https://docs.aws.amazon.com/aws-managed-policy/latest/reference/ReadOnlyAccess.html
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncognitouserpools.html
 ################################################################################
 
+locals {
+  plan_roles   = toset(["terraform_plan", "terraform_plan_pull_request"])
+  state_object = "arn:${data.aws_partition.current.partition}:s3:::${var.state_bucket}/${var.state_key}"
+}
+
 resource "aws_iam_role" "terraform_plan" {
-  name_prefix        = "${var.name}-gha-tf-plan-"
-  assume_role_policy = data.aws_iam_policy_document.assume["terraform_plan"].json
+  for_each = local.plan_roles
+
+  name_prefix        = each.key == "terraform_plan" ? "${var.name}-gha-tf-plan-" : "${var.name}-gha-tf-pr-plan-"
+  assume_role_policy = data.aws_iam_policy_document.assume[each.key].json
 
   tags = var.tags
 }
 
 resource "aws_iam_role_policy_attachment" "terraform_plan" {
-  role       = aws_iam_role.terraform_plan.name
+  for_each = local.plan_roles
+
+  role       = aws_iam_role.terraform_plan[each.key].name
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/ReadOnlyAccess"
 }
 
@@ -149,7 +172,7 @@ data "aws_iam_policy_document" "terraform_state_read" {
   statement {
     sid       = "ReadState"
     actions   = ["s3:GetObject"]
-    resources = ["arn:${data.aws_partition.current.partition}:s3:::${var.state_bucket}/${var.state_key}", "arn:${data.aws_partition.current.partition}:s3:::${var.state_bucket}/${var.state_key}.tflock"]
+    resources = [local.state_object, "${local.state_object}.tflock"]
   }
   statement {
     sid       = "ListState"
@@ -164,9 +187,70 @@ data "aws_iam_policy_document" "terraform_state_read" {
 }
 
 resource "aws_iam_role_policy" "terraform_state_read" {
+  for_each = local.plan_roles
+
   name   = "read-state"
-  role   = aws_iam_role.terraform_plan.id
+  role   = aws_iam_role.terraform_plan[each.key].id
   policy = data.aws_iam_policy_document.terraform_state_read.json
+}
+
+# ReadOnlyAccess reads data as well as configuration: every object in every bucket, items, log events, secret values.
+# An explicit deny outweighs any allow, so what a plan cannot read stays unreadable whatever is attached later.
+data "aws_iam_policy_document" "terraform_plan_no_data" {
+  for_each = local.plan_roles
+
+  statement {
+    sid           = "NoObjectsButTheState"
+    effect        = "Deny"
+    actions       = ["s3:GetObject*"] # GetObject, GetObjectVersion, and the rest of an object
+    not_resources = [local.state_object, "${local.state_object}.tflock"]
+  }
+  statement {
+    sid    = "NoData"
+    effect = "Deny"
+    actions = [
+      "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PartiQLSelect",
+      "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+      "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetQueryResults", "logs:StartLiveTail", "logs:GetLogRecord",
+      "secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue",
+      "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory",
+      "cognito-idp:AdminGetUser", "cognito-idp:ListUsers", "cognito-idp:ListUsersInGroup",
+    ]
+    resources = ["*"]
+  }
+  dynamic "statement" {
+    for_each = each.key == "terraform_plan_pull_request" ? [1] : []
+    content {
+      sid       = "NoClientSecrets"
+      effect    = "Deny"
+      actions   = ["cognito-idp:DescribeUserPoolClient"]
+      resources = ["*"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "terraform_plan_no_data" {
+  for_each = local.plan_roles
+
+  name   = "no-data"
+  role   = aws_iam_role.terraform_plan[each.key].id
+  policy = data.aws_iam_policy_document.terraform_plan_no_data[each.key].json
+}
+
+# The role that existed before the pull-request role split off keeps its address (and so its ARN in GitHub).
+moved {
+  from = aws_iam_role.terraform_plan
+  to   = aws_iam_role.terraform_plan["terraform_plan"]
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.terraform_plan
+  to   = aws_iam_role_policy_attachment.terraform_plan["terraform_plan"]
+}
+
+moved {
+  from = aws_iam_role_policy.terraform_state_read
+  to   = aws_iam_role_policy.terraform_state_read["terraform_plan"]
 }
 
 ################################################################################

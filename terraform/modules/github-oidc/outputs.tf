@@ -4,8 +4,13 @@ output "deploy_role_arn" {
 }
 
 output "terraform_plan_role_arn" {
-  description = "Read-only role for Terraform plans (GitHub variable AWS_TERRAFORM_PLAN_ROLE_ARN)"
-  value       = aws_iam_role.terraform_plan.arn
+  description = "Read-only role of the plan on main, which refreshes everything (GitHub variable AWS_TERRAFORM_PLAN_ROLE_ARN)"
+  value       = aws_iam_role.terraform_plan["terraform_plan"].arn
+}
+
+output "terraform_plan_pull_request_role_arn" {
+  description = "Read-only role of pull requests' plans, which reads no data and no app client (GitHub variable AWS_TERRAFORM_PR_PLAN_ROLE_ARN)"
+  value       = aws_iam_role.terraform_plan["terraform_plan_pull_request"].arn
 }
 
 output "terraform_apply_role_arn" {

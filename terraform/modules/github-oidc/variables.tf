@@ -33,9 +33,21 @@ variable "deploy_subjects" {
 }
 
 variable "terraform_plan_subjects" {
-  description = "Token subjects that may assume the read-only plan role: pull requests, and the plan job of a main run (no environment)"
+  description = "Token subjects that may assume the plan role of reviewed code, which refreshes app clients: the plan job of a main run (no environment)"
   type        = list(string)
-  default     = ["pull_request", "ref:refs/heads/main"]
+  default     = ["ref:refs/heads/main"]
+  nullable    = false
+
+  validation {
+    condition     = !contains(var.terraform_plan_subjects, "pull_request")
+    error_message = "terraform_plan_subjects may not hold pull_request: pull requests get the plan role of their own (terraform_plan_pull_request_subjects), which reads no app client."
+  }
+}
+
+variable "terraform_plan_pull_request_subjects" {
+  description = "Token subjects that may assume the pull-request plan role (read-only, no data, no app client; its plans run with -refresh=false)"
+  type        = list(string)
+  default     = ["pull_request"]
   nullable    = false
 }
 
@@ -100,15 +112,15 @@ variable "tags" {
   nullable    = false
 }
 
-variable "smoke_secret_arns" {
-  description = "Secrets the deploy role may read for its smoke tests (the machine client's credentials); empty: none"
+variable "smoke_user_pool_arns" {
+  description = "User pools where the deploy role may read its smoke-test machine client (DescribeUserPoolClient); empty: none"
   type        = list(string)
   default     = []
   nullable    = false
 }
 
-variable "grant_smoke_secrets" {
-  description = "Whether smoke_secret_arns holds anything (a plan-time bool: the ARNs themselves are only known after apply)"
+variable "grant_smoke_client_read" {
+  description = "Whether smoke_user_pool_arns holds anything (a plan-time bool: the ARNs themselves are only known after apply)"
   type        = bool
   default     = false
 }

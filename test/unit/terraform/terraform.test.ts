@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { createRouter, loadListenerRules } from '../../../local/alb-rules';
 import { renderDocs, withDocs } from '../../../scripts/terraform-docs';
 import { interpolations, loadModule, moduleDirs, strings, TERRAFORM_DIR, withoutLiterals, type Module } from '../../../scripts/terraform-hcl';
+import { parse } from 'yaml';
 import { unknownCounts } from './plan-time';
 
 const modules = new Map<string, Module>();
@@ -441,14 +442,26 @@ describe('Terraform: identity and scopes', () => {
     expect(root.variable.jwt_audience!.validation[0].condition).toBe('${var.jwt_issuer == null || length(var.jwt_audience) > 0}');
   });
 
-  it('has a machine client with a secret for client credentials and a public frontend client for PKCE', () => {
-    const clients = mod('auth').resource.aws_cognito_user_pool_client!;
-    expect(clients.machine).toMatchObject({ generate_secret: true, allowed_oauth_flows: ['client_credentials'], allowed_oauth_flows_user_pool_client: true });
+  it('keeps every client secret out of the state: only the public PKCE frontend client is Terraform\'s, machine clients are named by id', () => {
+    const auth = mod('auth');
+    const clients = auth.resource.aws_cognito_user_pool_client!;
+    expect(Object.keys(clients)).toEqual(['frontend']);
     expect(clients.frontend).toMatchObject({ generate_secret: false, allowed_oauth_flows: ['code'], callback_urls: '${var.callback_urls}' });
-    expect(mod('auth').output.machine_client_secret!.sensitive).toBe(true);
-    expect(root.output.auth_machine_client_secret!.sensitive).toBe(true);
-    // Cognito access tokens carry client_id, not aud: the targets check it against the pool's clients.
+    // Nothing else that would hold a secret, and no output that would carry one.
+    expect(Object.keys(auth.resource).filter((type) => /secret/.test(type))).toEqual([]);
+    for (const m of [auth, root]) expect(Object.entries(m.output).filter(([, o]) => o.sensitive || /client_secret|secret_arn/.test(String(o.value)))).toEqual([]);
+    // Cognito access tokens carry client_id, not aud: the targets check it against the clients the API accepts.
+    expect(auth.output.client_ids!.value).toBe('${concat(var.machine_client_ids, [aws_cognito_user_pool_client.frontend.id])}');
+    expect(root.module.auth).toMatchObject({ machine_client_ids: '${var.auth_machine_client_ids}' });
     expect(root.locals.auth_accept).toContain('AUTH_CLIENT_IDS = join(",", module.auth[0].client_ids)');
+  });
+
+  it('lets the deploy role read the smoke client in this user pool only, and nothing in Secrets Manager', () => {
+    const smoke = mod('github-oidc').data.aws_iam_policy_document!.deploy!.dynamic.statement[0];
+    expect(smoke.for_each).toBe('${var.grant_smoke_client_read ? [var.smoke_user_pool_arns] : []}');
+    expect(smoke.content[0]).toMatchObject({ sid: 'SmokeTestClient', actions: ['cognito-idp:DescribeUserPoolClient'], resources: '${statement.value}' });
+    expect(JSON.stringify(mod('github-oidc').data.aws_iam_policy_document!.deploy)).not.toContain('secretsmanager');
+    expect(root.module.github_oidc).toMatchObject({ grant_smoke_client_read: '${local.cognito}', smoke_user_pool_arns: '${local.cognito ? [module.auth[0].user_pool_arn] : []}' });
   });
 
   it('runs jwt-validation with the rule\'s one scope before forwarding, on HTTPS listener rules that name one', () => {
@@ -479,28 +492,66 @@ describe('Terraform: no pull request can write to AWS', () => {
     expect(root.module.github_oidc).toMatchObject({ subject_prefix: '${var.github_oidc_subject_prefix}' });
   });
 
-  it('trusts pull requests only on the read-only plan role, and environments only for apply and deploy', () => {
+  it('trusts pull requests only on the pull-request plan role, main on the other plan role, and environments only for apply and deploy', () => {
     const v = oidc().variable;
-    expect(v.terraform_plan_subjects!.default).toEqual(['pull_request', 'ref:refs/heads/main']);
+    expect(v.terraform_plan_subjects!.default).toEqual(['ref:refs/heads/main']);
+    expect(v.terraform_plan_subjects!.validation[0].condition).toBe('${!contains(var.terraform_plan_subjects, "pull_request")}');
+    expect(v.terraform_plan_pull_request_subjects!.default).toEqual(['pull_request']);
     // Apply has an environment of its own: the deploy jobs (production) run npm ci and never get the administrator role.
     expect(v.terraform_apply_subjects!.default).toEqual(['environment:production-infrastructure']);
     expect(v.deploy_subjects!.default).toEqual(['environment:production']);
     expect(v.terraform_apply_subjects!.validation[0].condition).toContain('startswith(s, "environment:")');
     expect(v.deploy_subjects!.validation[0].condition).toContain('startswith(s, "environment:")');
     const assume = oidc().data.aws_iam_policy_document!.assume!;
-    expect(assume.for_each).toEqual({ deploy: '${var.deploy_subjects}', terraform_plan: '${var.terraform_plan_subjects}', terraform_apply: '${var.terraform_apply_subjects}' });
+    expect(assume.for_each).toEqual({
+      deploy: '${var.deploy_subjects}',
+      terraform_plan: '${var.terraform_plan_subjects}',
+      terraform_plan_pull_request: '${var.terraform_plan_pull_request_subjects}',
+      terraform_apply: '${var.terraform_apply_subjects}',
+    });
   });
 
-  it('gives the plan role ReadOnlyAccess and a read of the state object and its lock file, nothing that writes', () => {
+  it('gives both plan roles ReadOnlyAccess and a read of the state object and its lock file, nothing that writes', () => {
     const m = oidc();
-    expect(m.resource.aws_iam_role_policy_attachment!.terraform_plan!.policy_arn).toBe('arn:${data.aws_partition.current.partition}:iam::aws:policy/ReadOnlyAccess');
+    expect(m.locals.plan_roles).toBe('${toset(["terraform_plan", "terraform_plan_pull_request"])}');
+    expect(m.resource.aws_iam_role!.terraform_plan).toMatchObject({ for_each: '${local.plan_roles}', assume_role_policy: '${data.aws_iam_policy_document.assume[each.key].json}' });
+    expect(m.resource.aws_iam_role_policy_attachment!.terraform_plan).toMatchObject({ for_each: '${local.plan_roles}', policy_arn: 'arn:${data.aws_partition.current.partition}:iam::aws:policy/ReadOnlyAccess' });
     const state = statements(m, 'terraform_state_read');
     expect(state.flatMap((s) => s.actions).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
-    expect(state.find((s) => s.sid === 'ReadState').resources.join(' ')).toContain('${var.state_key}.tflock');
-    expect(m.resource.aws_iam_role_policy!.terraform_state_read!.role).toBe('${aws_iam_role.terraform_plan.id}');
-    expect(m.resource.aws_iam_role!.terraform_plan!.assume_role_policy).toBe('${data.aws_iam_policy_document.assume["terraform_plan"].json}');
+    expect(state.find((s) => s.sid === 'ReadState').resources).toEqual(['${local.state_object}', '${local.state_object}.tflock']);
+    expect(m.resource.aws_iam_role_policy!.terraform_state_read).toMatchObject({ for_each: '${local.plan_roles}', role: '${aws_iam_role.terraform_plan[each.key].id}' });
     expect(m.resource.aws_iam_role!.terraform_apply!.assume_role_policy).toBe('${data.aws_iam_policy_document.assume["terraform_apply"].json}');
-    expect(m.resource.aws_iam_role!.terraform).toBeUndefined();
+    // The role that existed before keeps its address, so its ARN in GitHub's variables stays right.
+    const main = readFileSync(join(m.dir, 'main.tf'), 'utf8');
+    for (const type of ['aws_iam_role', 'aws_iam_role_policy_attachment']) {
+      expect([type, new RegExp(`moved\\s*\\{\\s*from\\s*=\\s*${type}\\.terraform_plan\\s*to\\s*=\\s*${type}\\.terraform_plan\\["terraform_plan"\\]\\s*\\}`).test(main)]).toEqual([type, true]);
+    }
+  });
+
+  it('denies both plan roles the data ReadOnlyAccess would read: objects other than the state, items, log events, secret and parameter values, users', () => {
+    const m = oidc();
+    const doc = m.data.aws_iam_policy_document!.terraform_plan_no_data!;
+    expect(doc.for_each).toBe('${local.plan_roles}');
+    const objects = doc.statement.find((s: { sid: string }) => s.sid === 'NoObjectsButTheState');
+    expect(objects).toMatchObject({ effect: 'Deny', actions: ['s3:GetObject*'], not_resources: ['${local.state_object}', '${local.state_object}.tflock'] });
+    const data = doc.statement.find((s: { sid: string }) => s.sid === 'NoData');
+    expect(data.effect).toBe('Deny');
+    expect(data.resources).toEqual(['*']);
+    for (const action of ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PartiQLSelect', 'dynamodb:GetRecords', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:StartLiveTail', 'secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue', 'ssm:GetParameter', 'ssm:GetParametersByPath', 'cognito-idp:ListUsers', 'cognito-idp:AdminGetUser']) {
+      expect([action, data.actions.includes(action)]).toEqual([action, true]);
+    }
+    expect(m.resource.aws_iam_role_policy!.terraform_plan_no_data).toMatchObject({ for_each: '${local.plan_roles}', policy: '${data.aws_iam_policy_document.terraform_plan_no_data[each.key].json}' });
+  });
+
+  it('denies the pull-request plan role every app client (Cognito returns secrets to DescribeUserPoolClient), and its plans do not refresh', () => {
+    const clients = oidc().data.aws_iam_policy_document!.terraform_plan_no_data!.dynamic.statement[0];
+    expect(clients.for_each).toBe('${each.key == "terraform_plan_pull_request" ? [1] : []}');
+    expect(clients.content[0]).toEqual({ sid: 'NoClientSecrets', effect: 'Deny', actions: ['cognito-idp:DescribeUserPoolClient'], resources: ['*'] });
+    const job = parse(readFileSync(join(TERRAFORM_DIR, '../.github/workflows/terraform.yml'), 'utf8')).jobs.plan;
+    const plan = job.steps.find((s: { id?: string }) => s.id === 'plan');
+    expect(plan.run).toContain('-refresh="$REFRESH"');
+    expect(plan.env.REFRESH).toBe("${{ github.event_name == 'pull_request' && 'false' || 'true' }}");
+    expect(root.output.github_terraform_pr_plan_role_arn!.value).toBe('${module.github_oidc.terraform_plan_pull_request_role_arn}');
   });
 
   it('points the plan role at the state each environment really uses', () => {

@@ -77,6 +77,32 @@ describe('Terraform module structure', () => {
     expect(constraint('lambda-function')).toBe('>= 6.21, < 7.0');
   });
 
+  it('commits the provider lock: one AWS provider version that every module admits, with the archive hash of every platform', () => {
+    const lock = readFileSync(join(TERRAFORM_DIR, '.terraform.lock.hcl'), 'utf8');
+    const providers = [...lock.matchAll(/^provider "([^"]+)"/gm)].map((m) => m[1]);
+    expect(providers).toEqual(['registry.terraform.io/hashicorp/aws']);
+    const version = /^\s*version\s*=\s*"(\d+)\.(\d+)\.(\d+)"/m.exec(lock)!.slice(1).map(Number) as [number, number, number];
+    const compare = (a: number[], b: number[]) => a[0]! - b[0]! || (a[1] ?? 0) - (b[1] ?? 0) || (a[2] ?? 0) - (b[2] ?? 0);
+    // Terraform's constraint operators as the modules use them: >=, <, and ~> on major.minor (same major, at least that minor).
+    const admits = (constraint: string) =>
+      constraint.split(',').every((part) => {
+        const [, op, text] = /^\s*(>=|<|~>)\s*([\d.]+)\s*$/.exec(part)!;
+        const bound = text!.split('.').map(Number);
+        if (op === '>=') return compare(version, bound) >= 0;
+        if (op === '<') return compare(version, bound) < 0;
+        return version[0] === bound[0] && compare(version, bound) >= 0;
+      });
+    for (const [name, m] of all()) {
+      const constraint = m.terraform.find((t) => t.required_version)!.required_providers[0].aws.version;
+      expect([name, constraint, admits(constraint)]).toEqual([name, constraint, true]);
+    }
+    // zh: the registry's SHA-256 of each platform's archive (15 platforms for this release of hashicorp/aws), so every machine can verify.
+    const hashes = [...lock.matchAll(/"(h1|zh):([^"]+)"/g)];
+    expect(hashes.filter(([, kind]) => kind === 'zh').map(([, , hash]) => /^[0-9a-f]{64}$/.test(hash!))).toEqual(Array(15).fill(true));
+    expect(hashes.some(([, kind]) => kind === 'h1')).toBe(true);
+    expect(readFileSync(join(TERRAFORM_DIR, '../.gitignore'), 'utf8')).not.toMatch(/lock\.hcl/);
+  });
+
   it('keeps state in S3 with the native lock file', () => {
     const backend = root.terraform.find((t) => t.backend)?.backend.s3[0];
     expect(backend).toMatchObject({ encrypt: true, use_lockfile: true });

@@ -52,6 +52,7 @@ module "network" {
   public_subnet_cidrs  = var.public_subnet_cidrs
   private_subnet_cidrs = var.private_subnet_cidrs
   single_nat_gateway   = var.single_nat_gateway
+  enable_flow_logs     = var.enable_flow_logs
   tags                 = local.tags
 }
 
@@ -130,6 +131,7 @@ module "ecs_service" {
   target_group_arn_suffix   = module.alb.service_target_group_arn_suffix
   log_group_name            = "/ecs/${local.name}"
   log_retention_days        = var.log_retention_days
+  container_insights        = var.container_insights
   tags                      = local.tags
   # No module-level depends_on on the ALB: it would defer this module's data sources to apply time on every ALB
   # change. The one real ordering (target group attached to a listener before the service registers in it) is on

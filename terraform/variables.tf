@@ -60,6 +60,18 @@ variable "single_nat_gateway" {
   default     = true
 }
 
+variable "enable_flow_logs" {
+  description = "VPC flow logs to CloudWatch Logs (billed per GB ingested; docs/deploy.md, Cost)"
+  type        = bool
+  default     = true
+}
+
+variable "container_insights" {
+  description = "Container Insights on the ECS cluster (billed as custom metrics and log ingestion; docs/deploy.md, Cost)"
+  type        = bool
+  default     = true
+}
+
 variable "container_port" {
   description = "Port of the service container"
   type        = number

@@ -215,3 +215,9 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "container_insights" {
+  description = "Container Insights on the cluster: per-task CPU, memory and network metrics, billed as CloudWatch custom metrics and log ingestion (docs/deploy.md, Cost)"
+  type        = bool
+  default     = true
+}

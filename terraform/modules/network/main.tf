@@ -133,6 +133,18 @@ resource "aws_vpc_endpoint" "dynamodb" {
   tags = merge(var.tags, { Name = "${var.name}-dynamodb" })
 }
 
+# S3 gateway endpoint: ECR serves image layers from S3, so every task start pulls its layers through here instead
+# of the NAT gateway's per-GB processing charge. Free, like the DynamoDB one.
+# https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id            = aws_vpc.this.id
+  service_name      = "com.amazonaws.${data.aws_region.current.region}.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = aws_route_table.private[*].id
+
+  tags = merge(var.tags, { Name = "${var.name}-s3" })
+}
+
 ################################################################################
 # Flow logs
 # https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-cwl.html

@@ -204,10 +204,23 @@ describe('Terraform invariants', () => {
     // SIGTERM -> 5 s delay + 15 s grace must fit before SIGKILL; the ALB drains for 30 s before SIGTERM.
     expect(ecs.variable.stop_timeout!.default).toBeGreaterThanOrEqual(25);
     expect(mod('alb').variable.deregistration_delay!.default).toBe(30);
-    expect(ecs.resource.aws_ecs_cluster!.this!.setting[0]).toEqual({ name: 'containerInsights', value: 'enabled' });
+    expect(ecs.resource.aws_ecs_cluster!.this!.setting[0]).toEqual({ name: 'containerInsights', value: '${var.container_insights ? "enabled" : "disabled"}' });
+    expect(ecs.variable.container_insights!.default).toBe(true);
     const scaling = ecs.resource.aws_appautoscaling_policy!;
     expect(scaling.cpu!.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type).toBe('ECSServiceAverageCPUUtilization');
     expect(scaling.requests!.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type).toBe('ALBRequestCountPerTarget');
+  });
+
+  it('sends table traffic and image layers (ECR serves them from S3) through free gateway endpoints, not the NAT gateway', () => {
+    const endpoints = mod('network').resource.aws_vpc_endpoint!;
+    for (const service of ['dynamodb', 's3']) {
+      expect([service, endpoints[service]]).toEqual([
+        service,
+        expect.objectContaining({ vpc_endpoint_type: 'Gateway', service_name: `com.amazonaws.\${data.aws_region.current.region}.${service}`, route_table_ids: '${aws_route_table.private[*].id}' }),
+      ]);
+    }
+    expect(root.module.network).toMatchObject({ single_nat_gateway: '${var.single_nat_gateway}', enable_flow_logs: '${var.enable_flow_logs}' });
+    expect(root.module.ecs_service).toMatchObject({ container_insights: '${var.container_insights}' });
   });
 
   it('terminates TLS with ELBSecurityPolicy-TLS13-1-2-2021-06, redirects HTTP, drops invalid headers', () => {

@@ -71,7 +71,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const app = express();
   app.disable('x-powered-by');
-  // ETags would hash every body; clients of this API do not revalidate.
+  // Express's own ETag hashes every body. Items carry their version as a strong ETag instead, set by the items
+  // handlers (app/wire/etag.ts), which also answer If-None-Match with 304; nothing else is worth revalidating.
   app.set('etag', false);
   // The gate matches exactly already (app/http/operations.ts); Express's own matching is made as strict, too.
   app.set('case sensitive routing', true);

@@ -3,7 +3,7 @@
  * The environment is read by app/core/config.ts: the service's variables, and PICUS_DATA_DIR ("memory" keeps
  * nothing), DYNAMODB_PORT, ALB_PORT, ISSUER_PORT and LAMBDA_PORT for the local parts.
  */
-import { loadLocalSystemOptions } from '../app/core/config';
+import { loadLocalSystemOptions } from './options';
 import { startLocalSystem } from './system';
 
 async function main(): Promise<void> {

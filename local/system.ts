@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig, type Config, type LocalSystemOptions } from '../app/core/config';
+import { loadConfig, type Config } from '../app/core/config';
+import type { LocalSystemOptions } from './options';
 import { createCore, type Core } from '../app/core/create-core';
 import { createLogger } from '../app/core/logger';
 import { startService, type RunningService } from '../app/start-service';

@@ -42,11 +42,22 @@ export async function bundleLambda(outdir: string): Promise<{ handler: string; z
   return { handler, zip, bytes: statSync(handler).size, zipBytes: statSync(zip).size, inputs: Object.keys(metafile.inputs) };
 }
 
+const ROOT = join(__dirname, '..');
+
+/**
+ * The service as the image runs it, from the sources as they are now: `<outdir>/app/main.js` (tsc), with the schema
+ * and the REST contract beside it. Tests that start the production build call it with a folder of their own, so
+ * they never run a stale dist/.
+ */
+export function buildService(outdir: string): void {
+  rmSync(outdir, { recursive: true, force: true });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', outdir], { stdio: 'inherit' });
+  cpSync(join(ROOT, 'schema'), join(outdir, 'schema'), { recursive: true });
+  cpSync(join(ROOT, 'openapi'), join(outdir, 'openapi'), { recursive: true });
+}
+
 async function main(): Promise<void> {
-  rmSync('dist', { recursive: true, force: true });
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  cpSync('schema', 'dist/schema', { recursive: true });
-  cpSync('openapi', 'dist/openapi', { recursive: true });
+  buildService('dist');
   const lambda = await bundleLambda('dist');
   process.stdout.write(
     `built dist/app/main.js\nbuilt ${lambda.handler} (${(lambda.bytes / 1024).toFixed(0)} KiB) and ${lambda.zip} (${(lambda.zipBytes / 1024).toFixed(0)} KiB)\n`,

@@ -24,7 +24,8 @@ start() {
   local port="${1:-8765}"
   fetch
   # sqlite4java finds its native library through java.library.path; the jars sit beside it.
-  nohup java -Djava.library.path="$home/lib" -cp "$home/lib/*" \
+  # A process group of its own (setsid), stopped whole by stop().
+  setsid java -Djava.library.path="$home/lib" -cp "$home/lib/*" \
     com.amazonaws.services.dynamodbv2.local.main.ServerRunner -inMemory -disableTelemetry -port "$port" \
     >"$home/server.log" 2>&1 &
   echo $! >"$home/pid"
@@ -43,7 +44,7 @@ start() {
 }
 
 stop() {
-  [ -f "$home/pid" ] && kill "$(cat "$home/pid")" 2>/dev/null || true
+  [ -f "$home/pid" ] && kill -- "-$(cat "$home/pid")" 2>/dev/null || true
   rm -f "$home/pid"
 }
 

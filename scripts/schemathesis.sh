@@ -15,9 +15,10 @@ echo "schemathesis: the local system on node $(node --version)"
 port() { node scripts/free-port.js; }
 alb=$(port); service=$(port); issuer=$(port)
 log=$(mktemp)
-PICUS_DATA_DIR=memory ALB_PORT=$alb PORT=$service ISSUER_PORT=$issuer LOG_LEVEL=warn node_modules/.bin/tsx local/start.ts >"$log" 2>&1 &
+# In a process group of its own (setsid), stopped whole on exit: nothing it started outlives the script.
+PICUS_DATA_DIR=memory ALB_PORT=$alb PORT=$service ISSUER_PORT=$issuer LOG_LEVEL=warn setsid node --import tsx local/start.ts >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$log"' EXIT
+trap 'kill -- -$pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$log"' EXIT
 for _ in $(seq 1 150); do grep -q 'Picus is running' "$log" && break; sleep 0.2; done
 # Piped, npm start prints no token (only how to mint one): mint one from its issuer, as its banner says.
 token=$(curl -s -u picus-local:picus-local-secret -d grant_type=client_credentials "http://127.0.0.1:${issuer}/token" | sed -nE 's/.*"access_token":"([A-Za-z0-9._-]+)".*/\1/p')

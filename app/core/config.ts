@@ -74,10 +74,10 @@ const NODE_ENVS: readonly NodeEnv[] = ['production', 'development', 'test'];
 /** Loopback origins are allowed outside production so local frontend tools work with no setup. */
 const DEV_CORS_ORIGINS: readonly RegExp[] = [/^http:\/\/localhost(:\d+)?$/, /^http:\/\/127\.0\.0\.1(:\d+)?$/];
 
-type Env = Readonly<Record<string, string | undefined>>;
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Readers of one environment that collect every problem, so start-up names them all at once. */
-function envReader(env: Env, problems: string[]) {
+export function envReader(env: Env, problems: string[]) {
   const read = (name: string): string | undefined => {
     const value = env[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
@@ -160,38 +160,6 @@ export function loadConfig(env: Env): Config {
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
-}
-
-/** What `npm start` adds to the service's configuration: where the parts of the local system run. */
-export interface LocalSystemOptions {
-  /** Folder of the embedded DynamoDB's data (PICUS_DATA_DIR, default .data); undefined ("memory"): kept in memory. */
-  dataDir: string | undefined;
-  /** The embedded DynamoDB's port (DYNAMODB_PORT); 0: any free one. Unused with DYNAMODB_ENDPOINT. */
-  dynamodbPort: number;
-  /** The local ALB's port (ALB_PORT, default 8080). */
-  albPort: number;
-  /** The local issuer's port (ISSUER_PORT, default 8090); it runs unless AUTH_MODE=off or AUTH_ISSUER names another. */
-  issuerPort: number;
-  /** The local Lambda Invoke API's port (LAMBDA_PORT); 0: any free one. */
-  lambdaPort: number;
-  /** The interface every listener binds (PICUS_HOST, default 127.0.0.1; 0.0.0.0 opens them to the network). */
-  host: string;
-}
-
-export function loadLocalSystemOptions(env: Env): LocalSystemOptions {
-  const problems: string[] = [];
-  const { read, int } = envReader(env, problems);
-  const dataDir = read('PICUS_DATA_DIR') ?? '.data';
-  const options: LocalSystemOptions = {
-    dataDir: dataDir === 'memory' ? undefined : dataDir,
-    dynamodbPort: int('DYNAMODB_PORT', 0, 0, 65535),
-    albPort: int('ALB_PORT', 8080, 0, 65535),
-    issuerPort: int('ISSUER_PORT', 8090, 0, 65535),
-    lambdaPort: int('LAMBDA_PORT', 0, 0, 65535),
-    host: read('PICUS_HOST') ?? '127.0.0.1',
-  };
-  if (problems.length > 0) throw new ConfigError(problems);
-  return options;
 }
 
 function isLoopback(hostname: string): boolean {

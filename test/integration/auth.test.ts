@@ -85,7 +85,7 @@ describe('authentication and scopes', () => {
       expect(path === '/graphql' ? json.errors[0].extensions.code : json.code).toBe('UNAUTHENTICATED');
     });
 
-    it.each(routes)('keeps /health and /ready open while %s %s needs a token', async () => {
+    it('keeps /health and /ready open: the only operations the catalogue marks open', async () => {
       expect((await call(service, 'GET', '/health')).status).toBe(200);
       expect((await call(service, 'GET', '/ready')).status).toBe(200);
     });

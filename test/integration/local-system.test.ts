@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadLocalSystemOptions } from '../../app/core/config';
+import { loadLocalSystemOptions } from '../../local/options';
 import { LOCAL_CLIENT } from '../../local/issuer';
 import { startLocalSystem, type LocalSystem } from '../../local/system';
 import { BASE_ENV, connectionRefused } from '../support/processes';
@@ -44,10 +44,27 @@ describe('startLocalSystem (npm start)', () => {
     expect((await fetch(`${system.alb.url}/picus/get/${id}`, { headers: auth })).status).toBe(404);
   });
 
+  it('prints where every part listens, each address one that answers', async () => {
+    const banner = await system.banner();
+    const where = (label: string) => new RegExp(`^  ${label} +(\\S+)`, 'm').exec(banner)?.[1];
+    const alb = system.alb.url.replace('127.0.0.1', 'localhost');
+    expect({ alb: where('ALB'), service: where('service'), graphql: where('GraphQL'), dynamodb: where('DynamoDB'), issuer: where('Issuer') }).toEqual({
+      alb,
+      service: system.service.url,
+      graphql: `${alb}/graphql`,
+      dynamodb: system.config.dynamodbEndpoint,
+      issuer: system.issuer!.url,
+    });
+    expect(banner).toContain(`table ${system.config.tableName} (embedded)`);
+    expect((await fetch(`${where('ALB')}/health`)).status).toBe(200);
+    expect((await fetch(`${where('service')}/health`)).status).toBe(200);
+    expect((await fetch(`${where('Issuer')}/.well-known/openid-configuration`)).status).toBe(200);
+    await expect(system.core.itemService.ping()).resolves.toBeUndefined(); // the DynamoDB the banner names is the one in use
+  });
+
   it('prints a token that works when asked for one (a terminal), and none otherwise', async () => {
     expect(await system.banner()).not.toMatch(/export TOKEN=ey/);
     const banner = await system.banner({ token: true });
-    expect(banner).toContain(`table ${system.config.tableName} (embedded)`);
     const token = /export TOKEN=(\S+)/.exec(banner)![1]!;
     expect((await fetch(`${system.alb.url}/picus/list`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
   });

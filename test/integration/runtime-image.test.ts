@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import request from 'supertest';
 import { smoke } from '../../scripts/smoke';
 import { startLocalStack } from '../support/local-stack';
+import { freshBuild } from '../support/build';
 import { startServiceProcess } from '../support/processes';
 import { startTestCore, type TestCore } from '../support/test-core';
 
@@ -69,14 +70,19 @@ describe('the runtime stage, replayed without a container engine', () => {
   let dir: string;
   beforeAll(async () => {
     t = await startTestCore();
-    if (!existsSync(join(ROOT, 'dist', 'app', 'main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
     // What the runtime stage holds: production dependencies only, dist/app, dist/schema and dist/openapi, package.json.
-    dir = mkdtempSync(join(tmpdir(), 'picus-runtime-'));
-    for (const file of ['package.json', 'package-lock.json']) cpSync(join(ROOT, file), join(dir, file));
-    execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir, stdio: 'ignore' });
-    cpSync(join(ROOT, 'dist', 'app'), join(dir, 'dist', 'app'), { recursive: true });
-    cpSync(join(ROOT, 'dist', 'schema'), join(dir, 'dist', 'schema'), { recursive: true });
-    cpSync(join(ROOT, 'dist', 'openapi'), join(dir, 'dist', 'openapi'), { recursive: true });
+    // The dependencies are copied from this checkout's node_modules, the ones npm lists without devDependencies (what
+    // `npm ci --omit=dev` installs from the same lock file), so the test needs no registry.
+    const build = freshBuild();
+    try {
+      dir = mkdtempSync(join(tmpdir(), 'picus-runtime-'));
+      for (const file of ['package.json', 'package-lock.json']) cpSync(join(ROOT, file), join(dir, file));
+      const production = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n');
+      for (const path of production.filter((p) => p !== ROOT)) cpSync(path, join(dir, relative(ROOT, path)), { recursive: true });
+      for (const part of ['app', 'schema', 'openapi']) cpSync(join(build.root, 'dist', part), join(dir, 'dist', part), { recursive: true });
+    } finally {
+      build.remove();
+    }
   }, 180_000);
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });

@@ -1,10 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'node:http';
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CLIENT } from '../../local/issuer';
+import { freshBuild } from '../support/build';
 import { BASE_ENV, freePort, startDynamoProcess, startServiceProcess } from '../support/processes';
 import { send, type LoadRequest } from '../support/load';
 
@@ -261,7 +262,9 @@ async function waitHealthy(url: string, child: ChildProcess, output: () => strin
 export async function startWholeSystem(): Promise<SoakTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'picus-soak-'));
   const [albPort, servicePort, issuerPort] = [await freePort(), await freePort(), await freePort()];
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'local/start.ts')], {
+  // One process (node with tsx's loader), not the tsx wrapper, which would start local/start.ts as a second process
+  // that outlives a wrapper killed alone.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local/start.ts')], {
     cwd: ROOT,
     // A heap cap, as the task definition gives the service: uncapped on this 24 GiB machine, Node 24's collector lets the
     // heap grow about 200 MiB before a major collection (measured: 358 -> 562 -> 377 MiB over 5 minutes), a sawtooth a
@@ -304,7 +307,7 @@ export async function startWholeSystem(): Promise<SoakTarget> {
 
 /** The production build alone (`node dist/app/main.js`, as ECS runs it), with dynalite in a process apart. */
 export async function startServiceAlone(): Promise<SoakTarget> {
-  if (!existsSync(join(ROOT, 'dist/app/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  const build = freshBuild();
   const dataDir = mkdtempSync(join(tmpdir(), 'picus-soak-db-'));
   const dynamo = await startDynamoProcess({ path: dataDir });
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'soak', secretAccessKey: 'soak' } });
@@ -313,7 +316,7 @@ export async function startServiceAlone(): Promise<SoakTarget> {
   await ensureItemTable(loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: dynamo.endpoint }), 'picus-soak');
   const service = await startServiceProcess(
     { DYNAMODB_ENDPOINT: dynamo.endpoint, DYNAMODB_TABLE_NAME: 'picus-soak', AWS_ACCESS_KEY_ID: 'soak', AWS_SECRET_ACCESS_KEY: 'soak', SHUTDOWN_DELAY_MS: '0' },
-    { build: true, nodeArgs: ['--max-old-space-size=256'] },
+    { root: build.root, nodeArgs: ['--max-old-space-size=256'] },
   );
   return {
     name: 'production build alone (node dist/app/main.js, as in the task definition), dynalite apart',
@@ -330,6 +333,7 @@ export async function startServiceAlone(): Promise<SoakTarget> {
       await dynamo.stop();
       client.destroy();
       rmSync(dataDir, { recursive: true, force: true });
+      build.remove();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
@@ -38,15 +38,24 @@ export function connectionRefused(port: number, host = '127.0.0.1'): Promise<boo
   });
 }
 
+/**
+ * Every long-running child a test or tool starts is one node process (node with tsx's loader, never the npx, npm or
+ * tsx wrappers, which start a second process of their own): stopping it stops everything it started, and a wrapper
+ * killed alone cannot leave its child serving after the test. test/unit/processes.test.ts holds this.
+ */
+function spawnNode(args: readonly string[], options: SpawnOptions): ChildProcess {
+  return spawn(process.execPath, args, options);
+}
+
 /** What every child process gets instead of this one's environment: no stray AWS settings leak in. */
 export const BASE_ENV = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1' };
 
 /**
- * Starts the service as ECS does, in a process of its own: the production
- * build (`dist/app/main.js` under `root`, this checkout by default) when `build` is set,
- * else the source through tsx. Resolves once /health answers; the port is picked here so it is known up front.
+ * Starts the service as ECS does, in a process of its own: the production build under `root` (`<root>/dist/app/main.js`,
+ * made by `freshBuild` or copied from it) when given, else the source through tsx. Resolves once /health answers; the
+ * port is picked here so it is known up front.
  */
-export async function startServiceProcess(env: Record<string, string>, options: { build?: boolean; nodeArgs?: string[]; root?: string } = {}): Promise<ChildService> {
+export async function startServiceProcess(env: Record<string, string>, options: { nodeArgs?: string[]; root?: string } = {}): Promise<ChildService> {
   const port = await freePort();
   const child = spawnEntry({ LOG_LEVEL: 'warn', ...env, PORT: String(port) }, options);
   // The service logs "listening" only at info; polling /health works at any log level.
@@ -59,7 +68,7 @@ export async function startServiceProcess(env: Record<string, string>, options: 
 }
 
 /** Runs the entry point until it exits by itself (a start-up failure): its exit code and what it wrote. */
-export async function runServiceProcess(env: Record<string, string>, options: { build?: boolean } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runServiceProcess(env: Record<string, string>, options: { root?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawnEntry(env, options);
   let stdout = '';
   let stderr = '';
@@ -71,11 +80,10 @@ export async function runServiceProcess(env: Record<string, string>, options: { 
   return { code, stdout, stderr };
 }
 
-function spawnEntry(env: Record<string, string>, options: { build?: boolean; nodeArgs?: string[]; root?: string }): ChildProcess {
-  const root = options.root ?? ROOT;
-  const entry = options.build || options.root ? [join(root, 'dist/app/main.js')] : ['--import', 'tsx', join(ROOT, 'app/main.ts')];
-  return spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
-    cwd: root,
+function spawnEntry(env: Record<string, string>, options: { nodeArgs?: string[]; root?: string }): ChildProcess {
+  const entry = options.root ? [join(options.root, 'dist/app/main.js')] : ['--import', 'tsx', join(ROOT, 'app/main.ts')];
+  return spawnNode([...(options.nodeArgs ?? []), ...entry], {
+    cwd: options.root ?? ROOT,
     env: { ...BASE_ENV, NODE_ENV: 'production', AUTH_MODE: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -95,7 +103,7 @@ export async function startDynamoProcess(options: { path: string; port?: number 
   const script = `
     const server = require('dynalite')({ path: ${JSON.stringify(options.path)}, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     server.listen(${port}, '127.0.0.1', () => process.stdout.write('ready\\n'));`;
-  const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, env: BASE_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnNode(['-e', script], { cwd: ROOT, env: BASE_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   const endpoint = `http://127.0.0.1:${port}`;
   const service = await started(child, endpoint, (output) => output.includes('ready'));
   return { ...service, endpoint, port };

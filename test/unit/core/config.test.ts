@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../../app/core/config';
 
 describe('loadConfig', () => {
@@ -16,32 +18,71 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
-  it('reads every variable', () => {
-    const config = loadConfig({
-      PORT: '9000',
-      DYNAMODB_TABLE_NAME: 'other-table',
-      AWS_REGION: 'eu-west-1',
-      DYNAMODB_ENDPOINT: 'http://localhost:8001',
-      LOG_LEVEL: 'debug',
-      NODE_ENV: 'production',
-      CORS_ORIGINS: 'https://a.example.com, https://b.example.com:8443',
-      MAX_BODY_BYTES: '2048',
-      AUTH_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc',
-      AUTH_CLIENT_IDS: 'machine, frontend',
-      AUTH_JWKS_COOLDOWN_MS: '1000',
-    });
-    expect(config).toMatchObject({
+  // Every variable the service reads, each set to something other than its default.
+  const EVERY_VARIABLE = {
+    PORT: '9000',
+    NODE_ENV: 'production',
+    ENVIRONMENT: 'prod',
+    LOG_LEVEL: 'debug',
+    DYNAMODB_TABLE_NAME: 'other-table',
+    AWS_REGION: 'eu-west-1',
+    DYNAMODB_ENDPOINT: 'http://localhost:8001',
+    DYNAMODB_REQUEST_TIMEOUT_MS: '3000',
+    DYNAMODB_CONNECT_TIMEOUT_MS: '1500',
+    DYNAMODB_MAX_ATTEMPTS: '5',
+    CORS_ORIGINS: 'https://a.example.com, https://b.example.com:8443',
+    MAX_BODY_BYTES: '2048',
+    READY_CACHE_MS: '1000',
+    SHUTDOWN_DELAY_MS: '7000',
+    SHUTDOWN_GRACE_MS: '20000',
+    AUTH_MODE: 'jwt',
+    AUTH_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc',
+    AUTH_JWKS_URL: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/.well-known/jwks.json',
+    AUTH_AUDIENCE: 'picus',
+    AUTH_CLIENT_IDS: 'machine, frontend',
+    AUTH_JWKS_COOLDOWN_MS: '1000',
+    AUTH_CLOCK_TOLERANCE_SECONDS: '10',
+    DELETE_FUNCTION_NAME: 'picus-prod-delete',
+    DELETE_FUNCTION_QUALIFIER: '7',
+    LAMBDA_ENDPOINT: 'http://127.0.0.1:9001',
+  };
+
+  it('reads every variable it knows, each one changing the configuration', () => {
+    expect(loadConfig(EVERY_VARIABLE)).toEqual({
       port: 9000,
+      nodeEnv: 'production',
+      isProduction: true,
+      environment: 'prod',
+      logLevel: 'debug',
       tableName: 'other-table',
       region: 'eu-west-1',
       dynamodbEndpoint: 'http://localhost:8001',
-      logLevel: 'debug',
-      isProduction: true,
+      dynamodbRequestTimeoutMs: 3000,
+      dynamodbConnectTimeoutMs: 1500,
+      dynamodbMaxAttempts: 5,
       corsOrigins: ['https://a.example.com', 'https://b.example.com:8443'],
       maxBodyBytes: 2048,
-      shutdownDelayMs: 5000,
-      auth: { mode: 'jwt', issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc', jwksUrl: undefined, audience: [], clientIds: ['machine', 'frontend'], jwksCooldownMs: 1000, clockToleranceSeconds: 30 },
+      readyCacheMs: 1000,
+      shutdownDelayMs: 7000,
+      shutdownGraceMs: 20000,
+      auth: {
+        mode: 'jwt',
+        issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc',
+        jwksUrl: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/.well-known/jwks.json',
+        audience: ['picus'],
+        clientIds: ['machine', 'frontend'],
+        jwksCooldownMs: 1000,
+        clockToleranceSeconds: 10,
+      },
+      deleteFunction: { name: 'picus-prod-delete', qualifier: '7' },
+      lambdaEndpoint: 'http://127.0.0.1:9001',
     });
+  });
+
+  it('knows no variable the test above leaves out (a new one joins it)', () => {
+    const source = readFileSync(join(__dirname, '../../../app/core/config.ts'), 'utf8');
+    const names = new Set([...source.matchAll(/\b(?:read|int|oneOf|list)\('([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]));
+    expect([...names].sort()).toEqual(Object.keys(EVERY_VARIABLE).sort());
   });
 
   it('refuses to start in production with neither a token issuer nor an explicit AUTH_MODE=off', () => {

@@ -1,6 +1,6 @@
-// Three tiers (see README "Tests"): unit tests are pure logic; integration tests
-// talk to a real DynamoDB-compatible server (embedded dynalite, or the endpoint
-// in TEST_DYNAMODB_ENDPOINT) and to the service over real sockets.
+// Tiers (see README "Tests"). `npm test` runs two: unit tests are pure logic; integration tests talk to a real
+// DynamoDB-compatible server (embedded dynalite, or the endpoint in TEST_DYNAMODB_ENDPOINT) and to the service over
+// real sockets. The drills (reliability), the soaks and the browser have commands of their own; .ci/run runs them all.
 // jose (6.x) ships only ES modules, which Jest's CommonJS runtime does not load (Jest runs tests as CommonJS):
 // its files are compiled to CommonJS like ours. Each tier has a test that it runs on the Node.js of .nvmrc.
 const transform = {
@@ -35,6 +35,17 @@ module.exports = {
       transform,
       transformIgnorePatterns,
       testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],
+      globals: { testTimeoutMs: 120000 },
+    },
+    {
+      // Three minutes of load each on the whole system and on the production build, judged on memory and errors:
+      // npm run test:soak (the harness is tools/soak).
+      displayName: 'soak',
+      testEnvironment: 'node',
+      transform,
+      transformIgnorePatterns,
+      testMatch: ['<rootDir>/test/soak/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/test-timeout.ts'],
       globals: { testTimeoutMs: 120000 },
     },

@@ -55,7 +55,7 @@ run_tests() {
   trap stop EXIT
   echo "dynamodb-local: $(java -version 2>&1 | head -1) at $endpoint" >&2
   TEST_DYNAMODB_ENDPOINT="$endpoint" npx jest --selectProjects integration reliability \
-    --testPathIgnorePatterns 'dynamodb-outage' 'soak-' 'embedded-dynamo' "$@"
+    --testPathIgnorePatterns 'dynamodb-outage' 'embedded-dynamo' "$@"
 }
 
 cmd="${1:-}"

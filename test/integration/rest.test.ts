@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../app/create-app';
+import { startLocalStack } from '../support/local-stack';
 import { startTestCore, type TestCore } from '../support/test-core';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -13,14 +14,47 @@ function expectJsonError(res: request.Response, status: number, code: string, er
   if (error !== undefined) expect(res.body.error).toBe(error);
 }
 
-describe('REST API', () => {
+/**
+ * One REST behaviour suite, run against each way a client meets the API (as Apollo Server runs one suite over every
+ * integration): the service alone, and the whole local system through its ALB, where DELETE /picus/{key} is the
+ * Lambda's. A behaviour that holds on one and not the other fails here.
+ */
+interface Target {
+  /** What supertest sends to: the Express app, or the ALB's URL. */
+  app: Express | string;
+  /** DELETE /picus/{key} reaches the Lambda (through the ALB), not the service's 405. */
+  lambdaDeletes: boolean;
+  t: TestCore;
+  close(): Promise<void>;
+}
+
+const TARGETS: [string, () => Promise<Target>][] = [
+  [
+    'the service',
+    async () => {
+      const t = await startTestCore({ MAX_BODY_BYTES: String(350 * 1024) });
+      const { app } = await createApp({ core: t.core });
+      return { app, lambdaDeletes: false, t, close: () => t.close() };
+    },
+  ],
+  [
+    'the whole system through the local ALB',
+    async () => {
+      const stack = await startLocalStack({ MAX_BODY_BYTES: String(350 * 1024) });
+      return { app: stack.alb.url, lambdaDeletes: true, t: stack.t, close: () => stack.close() };
+    },
+  ],
+];
+
+describe.each(TARGETS)('REST API, %s', (_name, start) => {
   let t: TestCore;
-  let app: Express;
+  let app: Express | string;
+  let target: Target;
   beforeAll(async () => {
-    t = await startTestCore({ MAX_BODY_BYTES: String(350 * 1024) });
-    ({ app } = await createApp({ core: t.core }));
+    target = await start();
+    ({ app, t } = target);
   });
-  afterAll(() => t.close());
+  afterAll(() => target.close());
 
   const create = async (data: unknown): Promise<string> => {
     const res = await request(app).post('/picus/put').send(data as object).expect(201);
@@ -134,11 +168,14 @@ describe('REST API', () => {
       expectJsonError(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
     });
 
-    it('answers 405 for other methods', async () => {
+    it('answers 405 for other methods; DELETE is the Lambda\'s, which deletes the item "put" as the original\'s ALB rule did', async () => {
       for (const method of ['get', 'put', 'delete', 'patch'] as const) {
         const res = await request(app)[method]('/picus/put');
+        if (method === 'delete' && target.lambdaDeletes) {
+          expectJsonError(res, 404, 'NOT_FOUND', "Item with id 'put' not found");
+          continue;
+        }
         expectJsonError(res, 405, 'METHOD_NOT_ALLOWED');
-        // DELETE /picus/put is the Lambda's (it deletes the item "put", as the original's ALB rule sent it).
         expect(res.headers.allow).toBe('POST, DELETE, OPTIONS');
       }
     });
@@ -181,9 +218,10 @@ describe('REST API', () => {
       expectJsonError(await request(app).get(path), 404, 'NOT_FOUND', 'Not found');
     });
 
-    it('answers 405 for DELETE, which the Lambda serves', async () => {
+    it('leaves DELETE to the Lambda: 405 from the service alone, and through the ALB the Lambda\'s 404 for a path that is no key', async () => {
       const res = await request(app).delete('/picus/get/abc');
-      expectJsonError(res, 405, 'METHOD_NOT_ALLOWED');
+      if (target.lambdaDeletes) expectJsonError(res, 404, 'NOT_FOUND');
+      else expectJsonError(res, 405, 'METHOD_NOT_ALLOWED');
     });
   });
 

@@ -18,7 +18,7 @@ function files(dir: string, suffix: string): string[] {
 }
 
 describe('processes a test or tool starts', () => {
-  const sources = ['app', 'lambda', 'local', 'scripts', 'test'].flatMap((dir) => files(join(ROOT, dir), '.ts')).filter((file) => file !== __filename);
+  const sources = ['app', 'lambda', 'local', 'scripts', 'test', 'tools'].flatMap((dir) => files(join(ROOT, dir), '.ts')).filter((file) => file !== __filename);
 
   it('are started as node itself from TypeScript: spawn(process.execPath, ...) or fork(<file>.js), never npx, npm or tsx', () => {
     const starts = sources.flatMap((file) => {

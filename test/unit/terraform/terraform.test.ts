@@ -4,7 +4,7 @@ import { createRouter, loadListenerRules } from '../../../local/alb-rules';
 import { renderDocs, withDocs } from '../../../scripts/terraform-docs';
 import { interpolations, loadModule, moduleDirs, strings, TERRAFORM_DIR, withoutLiterals, type Module } from '../../../scripts/terraform-hcl';
 import { parse } from 'yaml';
-import { unknownCounts } from './plan-time';
+import { unknownCounts } from '../../support/terraform-plan-time';
 
 const modules = new Map<string, Module>();
 let root: Module;

@@ -1,7 +1,7 @@
 /**
  * Where a CPU profile's time goes: self time by function and by package (or file of ours), the top N of each, from
  * a .cpuprofile that BENCH_PROFILE=1 wrote (Chrome DevTools opens the same files; this is the text for a review).
- *   npx tsx test/bench/profile-summary.ts dist/bench/profiles/<file>.cpuprofile [N]
+ *   npx tsx tools/bench/profile-summary.ts dist/bench/profiles/<file>.cpuprofile [N]
  */
 import { readFileSync } from 'node:fs';
 

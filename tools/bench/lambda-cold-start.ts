@@ -4,7 +4,7 @@
  * from spawn to the response on stdout. Median of RUNS runs, plus bundle size.
  * `npm run bench` runs it after the build.
  *
- *   npx tsx test/bench/lambda-cold-start.ts
+ *   npx tsx tools/bench/lambda-cold-start.ts
  */
 import { spawn } from 'node:child_process';
 import { LOCAL_AUDIENCE, LOCAL_CLIENT, startLocalIssuer } from '../../local/issuer';
@@ -17,7 +17,7 @@ import { createCore } from '../../app/core/create-core';
 import { ensureItemTable } from '../../local/item-table';
 import { startEmbeddedDynamo } from '../../local/dynamo';
 import { bundleLambda } from '../../scripts/build';
-import { eventFor } from '../support/events';
+import { eventFor } from '../../test/support/events';
 
 const RUNS = Number(process.argv[2] ?? 10);
 

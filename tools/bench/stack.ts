@@ -8,7 +8,7 @@ import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { BASE_ENV, freePort } from '../support/processes';
+import { BASE_ENV, freePort } from '../../test/support/processes';
 import { loadModule, TERRAFORM_DIR } from '../../scripts/terraform-hcl';
 
 const ROOT = join(__dirname, '..', '..');

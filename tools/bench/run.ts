@@ -30,7 +30,7 @@ import { loadConfig } from '../../app/core/config';
 import { ensureItemTable } from '../../local/item-table';
 import { etagOf } from '../../app/wire/etag';
 import { LOCAL_AUDIENCE, LOCAL_CLIENT, startLocalIssuer } from '../../local/issuer';
-import { freePort } from '../support/processes';
+import { freePort } from '../../test/support/processes';
 import { measureLambdaColdStart, type ColdStartResult } from './lambda-cold-start';
 import { cpuNs, median, pace, rssBytes, saturate, type Target } from './measure';
 import { formatReport, withResults } from './report';

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { Agent } from 'node:http';
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CLIENT } from '../../local/issuer';
-import { freshBuild } from '../support/build';
-import { BASE_ENV, freePort, startDynamoProcess, startServiceProcess } from '../support/processes';
-import { send, type LoadRequest } from '../support/load';
+import { freshBuild } from '../../test/support/build';
+import { BASE_ENV, freePort, startDynamoProcess, startServiceProcess } from '../../test/support/processes';
+import { send, type LoadRequest } from '../../test/support/load';
 
 const ROOT = join(__dirname, '../..');
 

@@ -8,7 +8,7 @@
  */
 import dynalite from 'dynalite';
 import { listen } from '../../../app/http/listen';
-import { startDynamoFaultProxy, type DynamoFaultProxy } from '../../support/dynamo-fault-proxy';
+import { startDynamoFaultProxy, type DynamoFaultProxy } from '../../../test/support/dynamo-fault-proxy';
 
 async function main(): Promise<void> {
   const db = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });

@@ -1,5 +1,5 @@
-import { startServiceAlone } from '../soak/harness';
-import { defineSoak } from '../soak/soak-suite';
+import { startServiceAlone } from '../../tools/soak/harness';
+import { defineSoak } from '../../tools/soak/soak-suite';
 
 // The production build alone, with dynalite in another process, so a leak in our own code shows on its own.
 defineSoak('production build alone', startServiceAlone);

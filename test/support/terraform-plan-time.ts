@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { interpolations, strings, withoutLiterals, type Module } from '../../../scripts/terraform-hcl';
+import { interpolations, strings, withoutLiterals, type Module } from '../../scripts/terraform-hcl';
 
 /**
  * Terraform must know every `count` and `for_each` when it plans. An input (a root variable, or a module input fed

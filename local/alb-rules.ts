@@ -29,6 +29,8 @@ export interface FixedResponse {
 export interface ListenerRules {
   description?: string;
   default_action: FixedResponse;
+  /** WAF's block answer to a client over the rate limit (terraform/modules/alb's web ACL); the local ALB has no WAF. */
+  rate_limited?: FixedResponse & { retry_after_seconds: number };
   rules: ListenerRule[];
 }
 
@@ -82,10 +84,18 @@ export function buildListenerRules(operations: readonly Operation[] = OPERATIONS
     });
   }
   const notFound = ERROR_CATALOGUE.NOT_FOUND;
+  const limited = ERROR_CATALOGUE.RATE_LIMITED;
   return {
     description:
       'Generated from app/wire/operations.ts by `npm run generate` (checked by `npm run generate:check`): do not edit. HTTPS listener rules of the Picus ALB, read by terraform/modules/alb (jsondecode) and by local/alb.ts, so the local ALB routes exactly as the real one. Path patterns are case-sensitive; * matches any characters including /. Rules with jwt_validation run the ALB jwt-validation action before forwarding (signature against the issuer JWKS, iss, exp, nbf, iat, and the scope claim holding the one scope named). Anything no rule matches gets the default action, a fixed 404.',
     default_action: { type: 'fixed-response', status_code: notFound.status, content_type: 'application/json', message_body: JSON.stringify({ error: notFound.message, code: 'NOT_FOUND' }) },
+    rate_limited: {
+      type: 'fixed-response',
+      status_code: limited.status,
+      content_type: 'application/json',
+      message_body: JSON.stringify({ error: limited.message, code: 'RATE_LIMITED' }),
+      retry_after_seconds: limited.retryAfterSeconds!,
+    },
     rules,
   };
 }

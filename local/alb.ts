@@ -2,7 +2,7 @@ import { Agent, createServer, request as httpRequest, STATUS_CODES, type Incomin
 import type { ALBEvent } from 'aws-lambda';
 import { answerClientErrors } from '../app/http/client-errors';
 import { listen } from '../app/http/listen';
-import { ERROR_CATALOGUE, HttpError, toErrorResponse } from '../app/wire/errors';
+import { ERROR_CATALOGUE, HttpError, toErrorResponse, type EdgeErrorCode } from '../app/wire/errors';
 import { requestTarget } from '../app/wire/operations';
 import { buildAlbEvent, forwardedHeaders, LAMBDA_PAYLOAD_LIMIT, readAlbResult } from './alb-event';
 import { createEdgeJwtValidator } from './alb-jwt';
@@ -71,8 +71,6 @@ interface Target {
   timer?: NodeJS.Timeout;
   drained?: () => void;
 }
-
-type AlbErrorCode = 'UNAUTHENTICATED' | 'PAYLOAD_TOO_LARGE' | 'JWKS_UNAVAILABLE' | 'BAD_GATEWAY' | 'NO_HEALTHY_TARGET' | 'GATEWAY_TIMEOUT';
 
 const DEFAULT_HEALTH_CHECK: HealthCheck = { path: '/health', intervalMs: 30_000, timeoutMs: 5_000, healthyThreshold: 2, unhealthyThreshold: 3, matcher: 200 };
 
@@ -144,7 +142,7 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
   };
 
   /** The ALB's own answers. The real ALB sends an HTML page; locally they keep the JSON error shape clients parse. */
-  const sendError = (res: ServerResponse, code: AlbErrorCode): void => {
+  const sendError = (res: ServerResponse, code: EdgeErrorCode): void => {
     if (res.headersSent) {
       res.destroy();
       return;

@@ -1,21 +1,25 @@
 /**
- * Domain errors with stable codes. Clients depend on `code`, never on messages. What a code means on the wire
- * (status, retry hint) is in the catalogue, app/wire/errors.ts; app/core knows nothing of HTTP.
+ * Domain errors with stable codes. Clients depend on `code`, never on messages. This table is the one home of the
+ * domain codes and of the message each sends when it carries none of its own; what a code means on the wire
+ * (status, retry hint, GraphQL's name for it) is in the catalogue, app/wire/errors.ts, which takes codes and messages
+ * from here. app/core knows nothing of HTTP.
  */
+export const DOMAIN_ERRORS = {
+  VALIDATION_FAILED: 'Malformed request',
+  UNAUTHENTICATED: 'An access token is required',
+  FORBIDDEN: 'The access token lacks the scope this operation needs',
+  NOT_FOUND: 'Not found',
+  PRECONDITION_FAILED: 'The item is no longer at the version named',
+  PAYLOAD_TOO_LARGE: 'Request body is too large',
+  UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type: send application/json',
+  PRECONDITION_REQUIRED: 'Send If-Match with the ETag of the version you read (or If-Match: * to overwrite any version)',
+  INTERNAL: 'Internal server error',
+  DATABASE_UNAVAILABLE: 'Database temporarily unavailable, retry later',
+  AUTH_UNAVAILABLE: 'Token verification is temporarily unavailable, retry later',
+  DELETE_UNAVAILABLE: 'Deleting is temporarily unavailable, retry later',
+} as const;
 
-export type DomainErrorCode =
-  | 'NOT_FOUND'
-  | 'VALIDATION_FAILED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'DATABASE_UNAVAILABLE'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'PRECONDITION_FAILED'
-  | 'PRECONDITION_REQUIRED'
-  | 'DELETE_UNAVAILABLE'
-  | 'AUTH_UNAVAILABLE'
-  | 'INTERNAL';
+export type DomainErrorCode = keyof typeof DOMAIN_ERRORS;
 
 export class DomainError extends Error {
   constructor(
@@ -59,7 +63,7 @@ export class UnsupportedMediaTypeError extends DomainError {
 
 /** DynamoDB throttled us, timed out or could not be reached: the caller may retry later. */
 export class DatabaseUnavailableError extends DomainError {
-  constructor(message = 'Database temporarily unavailable, retry later', options?: ErrorOptions) {
+  constructor(message: string = DOMAIN_ERRORS.DATABASE_UNAVAILABLE, options?: ErrorOptions) {
     super('DATABASE_UNAVAILABLE', message, options);
   }
 }
@@ -68,7 +72,7 @@ export class DatabaseUnavailableError extends DomainError {
 export class UnauthenticatedError extends DomainError {
   constructor(
     readonly presented: boolean,
-    message = presented ? 'The access token is invalid or expired' : 'An access token is required',
+    message = presented ? 'The access token is invalid or expired' : DOMAIN_ERRORS.UNAUTHENTICATED,
     options?: ErrorOptions,
   ) {
     super('UNAUTHENTICATED', message, options);
@@ -88,7 +92,7 @@ export class ForbiddenError extends DomainError {
 
 /** The issuer's keys cannot be fetched and none are cached: the token may be good, so never a 401. */
 export class AuthUnavailableError extends DomainError {
-  constructor(message = 'Token verification is temporarily unavailable, retry later', options?: ErrorOptions) {
+  constructor(message: string = DOMAIN_ERRORS.AUTH_UNAVAILABLE, options?: ErrorOptions) {
     super('AUTH_UNAVAILABLE', message, options);
   }
 }
@@ -107,14 +111,14 @@ export class VersionConflictError extends DomainError {
 
 /** A replace with no precondition: refused (RFC 6585 428), so no client overwrites an item blindly. */
 export class PreconditionRequiredError extends DomainError {
-  constructor(message = 'Send If-Match with the ETag of the version you read (or If-Match: * to overwrite any version)', options?: ErrorOptions) {
+  constructor(message: string = DOMAIN_ERRORS.PRECONDITION_REQUIRED, options?: ErrorOptions) {
     super('PRECONDITION_REQUIRED', message, options);
   }
 }
 
 /** The DELETE Lambda is throttled, timed out or unreachable: the caller may retry later. */
 export class DeleteUnavailableError extends DomainError {
-  constructor(message = 'Deleting is temporarily unavailable, retry later', options?: ErrorOptions) {
+  constructor(message: string = DOMAIN_ERRORS.DELETE_UNAVAILABLE, options?: ErrorOptions) {
     super('DELETE_UNAVAILABLE', message, options);
   }
 }

@@ -2,7 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DeleteUnavailableError, DomainError, VersionConflictError } from '../core/errors';
-import { ERROR_CATALOGUE } from '../wire/errors';
+import { ERROR_CATALOGUE, graphqlCodeOf } from '../wire/errors';
 
 /**
  * The GraphQL transport's single error mapping point. Domain errors keep their
@@ -13,8 +13,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const original = unwrapResolverError(error);
   const { locations, path } = formatted;
   if (original instanceof VersionConflictError) {
-    // GraphQL speaks of versions, not preconditions: CONFLICT, with where the item stands.
-    return { message: original.message, locations, path, extensions: { code: 'CONFLICT', currentVersion: original.currentVersion } };
+    // GraphQL speaks of versions, not preconditions (the catalogue's CONFLICT), with where the item stands.
+    return { message: original.message, locations, path, extensions: { code: graphqlCodeOf(original.code), currentVersion: original.currentVersion } };
   }
   if (original instanceof DeleteUnavailableError) {
     // The catalogue's retry hint, as REST would send it in Retry-After. Only this code carries it in GraphQL so far: the
@@ -25,10 +25,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { message: original.message, locations, path, extensions: { code: original.code } };
   }
   const code = formatted.extensions?.code;
-  if (original instanceof GraphQLError && typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
+  if (original instanceof GraphQLError && typeof code === 'string' && code !== graphqlCodeOf('INTERNAL')) {
     return { message: formatted.message, locations, path, extensions: { code } };
   }
-  return { message: 'Internal server error', locations, path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return { message: ERROR_CATALOGUE.INTERNAL.message, locations, path, extensions: { code: graphqlCodeOf('INTERNAL') } };
 }
 
 /**
@@ -40,7 +40,7 @@ export function originalOf(error: unknown): unknown {
   const original = unwrapResolverError(error);
   if (original instanceof GraphQLError) {
     const code = original.extensions.code;
-    return code === undefined || code === 'INTERNAL_SERVER_ERROR' ? (original.originalError ?? original) : undefined;
+    return code === undefined || code === graphqlCodeOf('INTERNAL') ? (original.originalError ?? original) : undefined;
   }
   return original;
 }

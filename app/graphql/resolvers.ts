@@ -3,6 +3,7 @@ import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { isJsonObject } from '../core/items/item';
 import type { Resolvers } from './__generated__/resolvers-types';
 import { requireScope, SCOPES } from './context';
+import { GRAPHQL_ONLY_ERRORS } from '../wire/errors';
 
 /** Thin resolvers: parse arguments, call the core, shape the result. Business rules live in app/core. */
 export const resolvers: Resolvers = {
@@ -52,12 +53,7 @@ export const resolvers: Resolvers = {
 
   Item: {
     data: (item) => {
-      // The original service also stored arrays, strings and numbers; JSONObject cannot carry them.
-      if (!isJsonObject(item.data)) {
-        throw new GraphQLError('This item was stored by the original service with non-object data; read it over REST', {
-          extensions: { code: 'DATA_NOT_OBJECT' },
-        });
-      }
+      if (!isJsonObject(item.data)) throw new GraphQLError(GRAPHQL_ONLY_ERRORS.DATA_NOT_OBJECT, { extensions: { code: 'DATA_NOT_OBJECT' satisfies keyof typeof GRAPHQL_ONLY_ERRORS } });
       return item.data;
     },
     createdAt: (item) => item.createdAt ?? null,

@@ -1,20 +1,25 @@
-import { describeCause, DomainError, ForbiddenError, UnauthenticatedError, VersionConflictError, type DomainErrorCode } from '../core/errors';
+import { describeCause, DOMAIN_ERRORS, DomainError, ForbiddenError, UnauthenticatedError, VersionConflictError, type DomainErrorCode } from '../core/errors';
 import { INVALID_REQUEST_CHALLENGE, insufficientScopeChallenge, unauthenticatedChallenge } from './auth';
 import type { Logger } from '../core/logger';
 import { etagOf } from './etag';
 
 /**
- * The one error catalogue of the HTTP API: every `code` a client can receive, with its status, the message used
- * when the error carries none, and how long to wait before retrying. The service (REST and GraphQL's HTTP-level
- * errors), the DELETE Lambda and the local ALB all answer through `toErrorResponse`, so one code means the same
- * status and headers wherever it comes from. app/core raises the domain codes without knowing any of this.
+ * The one error catalogue of the API: every `code` a client can receive, with its status, the message used when
+ * the error carries none, how long to wait before retrying, and the name GraphQL gives it where that differs. The
+ * domain codes and their messages come from app/core/errors.ts; the transports', the edge's and GraphQL's own codes
+ * are written here. The service (REST and GraphQL), the DELETE Lambda and the local ALB all answer through
+ * `toErrorResponse`; the ALB's fixed responses in Terraform (the 404 of an uncatalogued request, WAF's 429) are
+ * generated from it (terraform/modules/alb/listener-rules.json); openapi/picus.yaml's `code` enum is held equal to
+ * it by test/unit/wire/errors.test.ts. One code means one status and one message wherever it comes from.
  */
 
-/** Codes only a transport raises: the request never reached a domain operation. */
+/** Codes only a transport or the edge raises: the request never reached a domain operation. */
 export type TransportErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'HEADERS_TOO_LARGE'
   | 'SHUTTING_DOWN'
+  // WAF's answer to a client over the rate limit (terraform/modules/alb).
+  | 'RATE_LIMITED'
   // The ALB's own answers (the local ALB's JSON stand-ins for the real one's HTML pages).
   | 'JWKS_UNAVAILABLE'
   | 'BAD_GATEWAY'
@@ -29,30 +34,51 @@ export interface CatalogueEntry {
   message: string;
   /** Sent as Retry-After (and GraphQL's extensions.retryAfterSeconds): the failure is temporary. */
   retryAfterSeconds?: number;
+  /** GraphQL's name for the code, where it speaks differently (extensions.code); else the code itself. */
+  graphql?: string;
+  /** Only the local ALB sends it as JSON; the real ALB answers with an HTML page, so the REST contract leaves it out. */
+  localEdgeOnly?: true;
 }
 
 export const ERROR_CATALOGUE: { readonly [C in ErrorCode]: CatalogueEntry } = {
-  VALIDATION_FAILED: { status: 400, message: 'Malformed request' },
-  UNAUTHENTICATED: { status: 401, message: 'An access token is required' },
-  FORBIDDEN: { status: 403, message: 'The access token lacks the scope this operation needs' },
-  NOT_FOUND: { status: 404, message: 'Not found' },
+  // GraphQL-over-HTTP names a request it cannot run BAD_REQUEST (Apollo's code for it).
+  VALIDATION_FAILED: { status: 400, message: DOMAIN_ERRORS.VALIDATION_FAILED, graphql: 'BAD_REQUEST' },
+  UNAUTHENTICATED: { status: 401, message: DOMAIN_ERRORS.UNAUTHENTICATED },
+  FORBIDDEN: { status: 403, message: DOMAIN_ERRORS.FORBIDDEN },
+  NOT_FOUND: { status: 404, message: DOMAIN_ERRORS.NOT_FOUND },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed' },
-  PRECONDITION_FAILED: { status: 412, message: 'The item is no longer at the version named' },
-  PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body is too large' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported media type: send application/json' },
-  PRECONDITION_REQUIRED: { status: 428, message: 'Send If-Match with the ETag of the version you read' },
+  // GraphQL speaks of versions, not preconditions.
+  PRECONDITION_FAILED: { status: 412, message: DOMAIN_ERRORS.PRECONDITION_FAILED, graphql: 'CONFLICT' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: DOMAIN_ERRORS.PAYLOAD_TOO_LARGE },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: DOMAIN_ERRORS.UNSUPPORTED_MEDIA_TYPE },
+  PRECONDITION_REQUIRED: { status: 428, message: DOMAIN_ERRORS.PRECONDITION_REQUIRED },
+  RATE_LIMITED: { status: 429, message: 'Too many requests: retry after 300 seconds', retryAfterSeconds: 300 },
   HEADERS_TOO_LARGE: { status: 431, message: 'Request line or headers are too large' },
-  INTERNAL: { status: 500, message: 'Internal server error' },
-  JWKS_UNAVAILABLE: { status: 500, message: 'Internal Server Error' },
-  BAD_GATEWAY: { status: 502, message: 'Bad Gateway' },
-  DATABASE_UNAVAILABLE: { status: 503, message: 'Database temporarily unavailable, retry later', retryAfterSeconds: 1 },
-  AUTH_UNAVAILABLE: { status: 503, message: 'Token verification is temporarily unavailable, retry later', retryAfterSeconds: 5 },
-  DELETE_UNAVAILABLE: { status: 503, message: 'Deleting is temporarily unavailable, retry later', retryAfterSeconds: 1 },
+  INTERNAL: { status: 500, message: DOMAIN_ERRORS.INTERNAL, graphql: 'INTERNAL_SERVER_ERROR' },
+  JWKS_UNAVAILABLE: { status: 500, message: 'Internal Server Error', localEdgeOnly: true },
+  BAD_GATEWAY: { status: 502, message: 'Bad Gateway', localEdgeOnly: true },
+  DATABASE_UNAVAILABLE: { status: 503, message: DOMAIN_ERRORS.DATABASE_UNAVAILABLE, retryAfterSeconds: 1 },
+  AUTH_UNAVAILABLE: { status: 503, message: DOMAIN_ERRORS.AUTH_UNAVAILABLE, retryAfterSeconds: 5 },
+  DELETE_UNAVAILABLE: { status: 503, message: DOMAIN_ERRORS.DELETE_UNAVAILABLE, retryAfterSeconds: 1 },
   // A draining task: the ALB stops sending to it within a health-check interval, so no retry hint.
   SHUTTING_DOWN: { status: 503, message: 'Shutting down' },
-  NO_HEALTHY_TARGET: { status: 503, message: 'Service Unavailable' },
-  GATEWAY_TIMEOUT: { status: 504, message: 'Gateway Timeout' },
+  NO_HEALTHY_TARGET: { status: 503, message: 'Service Unavailable', localEdgeOnly: true },
+  GATEWAY_TIMEOUT: { status: 504, message: 'Gateway Timeout', localEdgeOnly: true },
 };
+
+/** Codes only GraphQL sends, for what has no REST counterpart. */
+export const GRAPHQL_ONLY_ERRORS = {
+  // The original service also stored arrays, strings and numbers; the schema's JSONObject cannot carry them.
+  DATA_NOT_OBJECT: 'This item was stored by the original service with non-object data; read it over REST',
+} as const;
+
+/** The code a GraphQL client sees for a catalogue code. */
+export function graphqlCodeOf(code: ErrorCode): string {
+  return ERROR_CATALOGUE[code].graphql ?? code;
+}
+
+/** The codes the local ALB answers with itself (its edge token check, its limits, its targets failing). */
+export type EdgeErrorCode = Extract<ErrorCode, 'UNAUTHENTICATED' | 'PAYLOAD_TOO_LARGE' | 'JWKS_UNAVAILABLE' | 'BAD_GATEWAY' | 'NO_HEALTHY_TARGET' | 'GATEWAY_TIMEOUT'>;
 
 /** An error a transport raises itself (405, 431, draining, the ALB's answers), with any headers it implies (Allow). */
 export class HttpError extends Error {
@@ -128,7 +154,7 @@ function headersOf(error: DomainError | HttpError): Record<string, string> {
 
 /** The same error in the GraphQL-over-HTTP shape, for errors answered before GraphQL runs (body, token). */
 export function graphqlErrorBody(body: ErrorBody): { errors: { message: string; extensions: { code: string } }[] } {
-  return { errors: [{ message: body.error, extensions: { code: body.code === 'VALIDATION_FAILED' ? 'BAD_REQUEST' : body.code } }] };
+  return { errors: [{ message: body.error, extensions: { code: graphqlCodeOf(body.code) } }] };
 }
 
 /**

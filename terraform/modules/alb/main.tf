@@ -304,7 +304,7 @@ resource "aws_wafv2_web_acl" "this" {
   custom_response_body {
     key          = "rate_limited"
     content_type = "APPLICATION_JSON"
-    content      = jsonencode({ error = "Too many requests: retry after 300 seconds", code = "RATE_LIMITED" })
+    content      = local.routing.rate_limited.message_body
   }
 
   rule {
@@ -317,11 +317,11 @@ resource "aws_wafv2_web_acl" "this" {
     action {
       block {
         custom_response {
-          response_code            = 429
+          response_code            = local.routing.rate_limited.status_code
           custom_response_body_key = "rate_limited"
           response_header {
             name  = "Retry-After"
-            value = "300"
+            value = tostring(local.routing.rate_limited.retry_after_seconds)
           }
           response_header {
             name  = "Access-Control-Allow-Origin"
@@ -337,8 +337,9 @@ resource "aws_wafv2_web_acl" "this" {
 
     statement {
       rate_based_statement {
-        limit                 = var.waf_rate_limit
-        evaluation_window_sec = 300
+        limit = var.waf_rate_limit
+        # The window the answer's Retry-After names (the catalogue's RATE_LIMITED: 300 s, one of WAF's 60/120/300/600).
+        evaluation_window_sec = local.routing.rate_limited.retry_after_seconds
         aggregate_key_type    = "IP"
       }
     }

@@ -1,6 +1,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createRouter, loadListenerRules } from '../../../local/alb-rules';
+import { createRouter, LISTENER_RULES_FILE, loadListenerRules } from '../../../local/alb-rules';
+
+const loadListenerRulesFile = () => JSON.parse(readFileSync(LISTENER_RULES_FILE, 'utf8')) as { rate_limited: unknown };
 import { renderDocs, withDocs } from '../../../scripts/terraform-docs';
 import { interpolations, loadModule, moduleDirs, strings, TERRAFORM_DIR, withoutLiterals, type Module } from '../../../scripts/terraform-hcl';
 import { parse } from 'yaml';
@@ -464,9 +466,17 @@ describe('Terraform: browsers on other origins', () => {
   it('answers a WAF rate-limit block as a JSON 429 with Retry-After that any origin can read', () => {
     const acl = mod('alb').resource.aws_wafv2_web_acl!.this!;
     const block = acl.rule.find((r: any) => r.name === 'rate-limit-per-ip').action[0].block[0].custom_response[0];
-    expect(block.response_code).toBe(429);
-    expect(Object.fromEntries(block.response_header.map((h: any) => [h.name, h.value]))).toEqual({ 'Retry-After': '300', 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Retry-After' });
-    expect(acl.custom_response_body[0]).toMatchObject({ key: block.custom_response_body_key, content_type: 'APPLICATION_JSON' });
+    // Status, body and Retry-After come from the error catalogue's RATE_LIMITED, through the generated listener-rules.json.
+    expect(block.response_code).toBe('${local.routing.rate_limited.status_code}');
+    expect(Object.fromEntries(block.response_header.map((h: any) => [h.name, h.value]))).toEqual({
+      'Retry-After': '${tostring(local.routing.rate_limited.retry_after_seconds)}',
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Expose-Headers': 'Retry-After',
+    });
+    expect(acl.custom_response_body[0]).toMatchObject({ key: block.custom_response_body_key, content_type: 'APPLICATION_JSON', content: '${local.routing.rate_limited.message_body}' });
+    const limited = loadListenerRulesFile().rate_limited;
+    expect(limited).toEqual({ type: 'fixed-response', status_code: 429, content_type: 'application/json', message_body: '{"error":"Too many requests: retry after 300 seconds","code":"RATE_LIMITED"}', retry_after_seconds: 300 });
+    expect(acl.rule.find((r: any) => r.name === 'rate-limit-per-ip').statement[0].rate_based_statement[0].evaluation_window_sec).toBe('${local.routing.rate_limited.retry_after_seconds}');
   });
 });
 

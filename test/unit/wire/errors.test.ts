@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import {
@@ -12,9 +15,10 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
   VersionConflictError,
+  DOMAIN_ERRORS,
 } from '../../../app/core/errors';
 import { etagOf } from '../../../app/wire/etag';
-import { ERROR_CATALOGUE, HttpError, logFailure, toErrorResponse, type ErrorCode } from '../../../app/wire/errors';
+import { ERROR_CATALOGUE, graphqlCodeOf, HttpError, logFailure, toErrorResponse, type ErrorCode } from '../../../app/wire/errors';
 
 /** Written out by hand from the OpenAPI spec and RFC 9110: the catalogue must agree with it code for code. */
 const EXPECTED_STATUS: Record<ErrorCode, number> = {
@@ -27,6 +31,7 @@ const EXPECTED_STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PRECONDITION_REQUIRED: 428,
+  RATE_LIMITED: 429,
   HEADERS_TOO_LARGE: 431,
   INTERNAL: 500,
   JWKS_UNAVAILABLE: 500,
@@ -48,6 +53,26 @@ describe('the error catalogue', () => {
 
   it('lists exactly the codes of the expected table', () => {
     expect(Object.keys(ERROR_CATALOGUE).sort()).toEqual(Object.keys(EXPECTED_STATUS).sort());
+  });
+
+  it('takes every domain code and its message from app/core/errors.ts, so a domain error and the catalogue say the same', () => {
+    for (const [code, message] of Object.entries(DOMAIN_ERRORS)) expect([code, ERROR_CATALOGUE[code as ErrorCode].message]).toEqual([code, message]);
+    for (const error of [new PreconditionRequiredError(), new DatabaseUnavailableError(), new DeleteUnavailableError(), new AuthUnavailableError(), new UnauthenticatedError(false)]) {
+      expect([error.code, error.message]).toEqual([error.code, ERROR_CATALOGUE[error.code].message]);
+    }
+  });
+
+  it('is the code enum of openapi/picus.yaml: every code a REST client can receive, less the local ALB\'s JSON stand-ins for the real one\'s HTML pages', () => {
+    const spec = parse(readFileSync(join(__dirname, '../../../openapi/picus.yaml'), 'utf8'));
+    const published = Object.entries(ERROR_CATALOGUE).filter(([, entry]) => !entry.localEdgeOnly).map(([code]) => code);
+    expect([...spec.components.schemas.Error.properties.code.enum].sort()).toEqual(published.sort());
+  });
+
+  it('names for GraphQL the codes it speaks of differently, and leaves the rest as they are', () => {
+    expect(graphqlCodeOf('PRECONDITION_FAILED')).toBe('CONFLICT');
+    expect(graphqlCodeOf('VALIDATION_FAILED')).toBe('BAD_REQUEST');
+    expect(graphqlCodeOf('INTERNAL')).toBe('INTERNAL_SERVER_ERROR');
+    expect(graphqlCodeOf('NOT_FOUND')).toBe('NOT_FOUND');
   });
 });
 

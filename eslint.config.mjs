@@ -1,7 +1,7 @@
 // Lint rules, including the layering rules from the house style: app/core knows
 // nothing of HTTP, Express or GraphQL; app/wire is the HTTP contract both targets behind
 // the ALB share (routes, CORS, the error catalogue), plain code with no packages that may see the domain
-// errors and the Logger type of app/core and nothing else; the Lambda imports only
+// errors, the scopes and the Logger type of app/core and nothing else; the Lambda imports only
 // app/core and app/wire, so Express and Apollo never ship in its bundle.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -41,7 +41,7 @@ export default tseslint.config(
           patterns: [
             { group: transportPackages, message: 'app/wire is shared with the Lambda: no HTTP framework or GraphQL packages.' },
             { group: ['**/rest/**', '**/graphql/**', '**/http/**', '**/create-app', '../../lambda/**'], message: 'app/wire depends on nothing of the app but the domain errors.' },
-            { group: ['**/core/**', '!**/core/errors', '!**/core/logger'], message: 'app/wire may import app/core/errors (the catalogue maps its codes) and the Logger type, nothing else of the core.' },
+            { regex: '/core/(?!errors$|logger$|auth/access$)', message: 'app/wire may import app/core/errors (the catalogue maps its codes), app/core/auth/access (scopes, credentials) and the Logger type, nothing else of the core.' },
           ],
         },
       ],

@@ -1,7 +1,8 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ALBEvent, ALBResult, APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import serverless from 'serverless-http';
-import { authorize, SCOPES, type Principal, type TokenVerifier } from '../app/core/auth/token-verifier';
+import { SCOPES } from '../app/core/auth/access';
+import { authorize, type Principal, type TokenVerifier } from '../app/core/auth/token-verifier';
 import type { ItemService } from '../app/core/items/item-service';
 import type { Logger } from '../app/core/logger';
 import { traceRootOf } from '../app/core/trace';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { listen } from '../app/http/listen';
+import { ALL_SCOPES } from '../app/core/auth/access';
 
 /**
  * The local OAuth 2.0 / OpenID Connect issuer of `npm start` and of the tests: discovery
@@ -22,7 +23,7 @@ export interface IssuerClient {
 }
 
 /** The documented local machine client (docs/authentication.md). */
-export const LOCAL_CLIENT: IssuerClient = { id: 'picus-local', secret: 'picus-local-secret', scopes: ['picus/read', 'picus/write', 'picus/delete'] };
+export const LOCAL_CLIENT: IssuerClient = { id: 'picus-local', secret: 'picus-local-secret', scopes: ALL_SCOPES };
 /** The `aud` of every token this issuer mints, and what the local service and Lambda accept. */
 export const LOCAL_AUDIENCE = 'picus';
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../app/core/config';
+import { ALL_SCOPES } from '../app/core/auth/access';
 import type { LocalSystemOptions } from './options';
 import { createCore, type Core } from '../app/core/create-core';
 import { createLogger } from '../app/core/logger';
@@ -156,7 +157,7 @@ async function banner(parts: { config: Config; service: RunningService; alb: Loc
       ? [
           `  Issuer   ${issuer.url}  (OAuth 2.0 client credentials: ${LOCAL_CLIENT.id} / ${LOCAL_CLIENT.secret})`,
           '',
-          'A token with picus/read, picus/write and picus/delete (valid 1 hour):',
+          `A token with ${ALL_SCOPES.join(', ')} (valid 1 hour):`,
           ...(parts.token ? [`  export TOKEN=${await issuer.tokenFor(LOCAL_CLIENT)}`, 'Another one:'] : []),
           `  export TOKEN=$(curl -s -u ${LOCAL_CLIENT.id}:${LOCAL_CLIENT.secret} -d grant_type=client_credentials ${issuer.tokenUrl} | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')`,
           `Then: curl -H "Authorization: Bearer $TOKEN" ${alb}/picus/list`,

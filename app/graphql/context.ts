@@ -1,4 +1,5 @@
-import { SCOPES, type Principal, type Scope } from '../core/auth/token-verifier';
+import { SCOPES, type Scope } from '../core/auth/access';
+import type { Principal } from '../core/auth/token-verifier';
 import { ForbiddenError } from '../core/errors';
 import type { Item } from '../core/items/item';
 import type { ItemService } from '../core/items/item-service';

@@ -3,7 +3,10 @@
  * and the WWW-Authenticate challenges. Only the header carries a token: never the query string or the body,
  * which end up in logs and caches (RFC 6750 5.3).
  */
-export type BearerCredentials = { kind: 'absent' } | { kind: 'malformed' } | { kind: 'token'; token: string };
+import type { PresentedCredentials } from '../core/auth/access';
+
+/** What the Authorization header holds: the core's credentials type, parsed here from the wire. */
+export type BearerCredentials = PresentedCredentials;
 
 /** token68 (RFC 7235 2.1) after the case-insensitive scheme; a JWT is three base64url parts. */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;

@@ -14,6 +14,8 @@
  * Paths are matched exactly on the raw request path: case-sensitive, no trailing slash, no empty or dot segments, no
  * decoding before matching. `{name}` is one non-empty segment, percent-decoded once after matching.
  */
+
+import { SCOPES, type Scope } from '../core/auth/access';
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export type Target = 'service' | 'lambda';
 
@@ -21,7 +23,7 @@ export type Target = 'service' | 'lambda';
  * What a caller must present: nothing (`open`), any valid token (`token`: GraphQL checks a scope per field), or a
  * token holding that scope.
  */
-export type Auth = 'open' | 'token' | 'picus/read' | 'picus/write' | 'picus/delete';
+export type Auth = 'open' | 'token' | Scope;
 
 export interface Operation {
   /** Unique; for REST operations, the operationId openapi/picus.yaml gives it. */
@@ -46,13 +48,13 @@ export interface Operation {
 export const OPERATIONS = [
   { id: 'health', method: 'GET', path: '/health', target: 'service', auth: 'open', openapi: true, priority: 5 },
   { id: 'ready', method: 'GET', path: '/ready', target: 'service', auth: 'open', openapi: true, priority: 6 },
-  { id: 'listItems', method: 'GET', path: '/picus/list', target: 'service', auth: 'picus/read', openapi: true, priority: 10 },
-  { id: 'createItem', method: 'POST', path: '/picus/put', target: 'service', auth: 'picus/write', openapi: true, priority: 20 },
-  { id: 'getItem', method: 'GET', path: '/picus/get/{key}', target: 'service', auth: 'picus/read', openapi: true, priority: 30 },
+  { id: 'listItems', method: 'GET', path: '/picus/list', target: 'service', auth: SCOPES.read, openapi: true, priority: 10 },
+  { id: 'createItem', method: 'POST', path: '/picus/put', target: 'service', auth: SCOPES.write, openapi: true, priority: 20 },
+  { id: 'getItem', method: 'GET', path: '/picus/get/{key}', target: 'service', auth: SCOPES.read, openapi: true, priority: 30 },
   // PUT /picus/put and PUT /picus/list keep the original's 405; DELETE /picus/list deletes the item "list", as the
   // original's ALB rule sent every DELETE /picus/* to its Lambda.
-  { id: 'replaceItem', method: 'PUT', path: '/picus/{key}', target: 'service', auth: 'picus/write', except: ['/picus/put', '/picus/list'], openapi: true, priority: 35 },
-  { id: 'deleteItem', method: 'DELETE', path: '/picus/{key}', target: 'lambda', auth: 'picus/delete', openapi: true, priority: 40 },
+  { id: 'replaceItem', method: 'PUT', path: '/picus/{key}', target: 'service', auth: SCOPES.write, except: ['/picus/put', '/picus/list'], openapi: true, priority: 35 },
+  { id: 'deleteItem', method: 'DELETE', path: '/picus/{key}', target: 'lambda', auth: SCOPES.delete, openapi: true, priority: 40 },
   { id: 'graphqlPost', method: 'POST', path: '/graphql', target: 'service', auth: 'token', openapi: false, priority: 50 },
   { id: 'graphqlGet', method: 'GET', path: '/graphql', target: 'service', auth: 'token', openapi: false, priority: 51 },
   { id: 'openapiJson', method: 'GET', path: '/openapi.json', target: 'service', auth: 'open', openapi: false, priority: 60 },

@@ -1,3 +1,4 @@
+import { ALL_SCOPES } from '../../app/core/auth/access';
 import { Writable } from 'node:stream';
 import { exportSPKI, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import pino from 'pino';
@@ -10,7 +11,7 @@ import { startLocalStack, type LocalStack } from '../support/local-stack';
  * Bearer tokens, for real: a local OAuth 2.0 issuer with real RS256 keys, the service and the Lambda verifying
  * against its JWKS, and the local ALB applying the listener rules' jwt-validation at the edge.
  */
-const ALL = ['picus/read', 'picus/write', 'picus/delete'];
+const ALL = [...ALL_SCOPES];
 const client = (scopes: string[]): IssuerClient => ({ id: 'picus-test', secret: 'x', scopes });
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 

@@ -1,3 +1,4 @@
+import { ALL_SCOPES } from '../../app/core/auth/access';
 import { LOCAL_AUDIENCE, startLocalIssuer, type LocalIssuer } from '../../local/issuer';
 import { etagOf } from '../../app/wire/etag';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
@@ -6,7 +7,7 @@ import { startLocalStack, type LocalStack } from '../support/local-stack';
  * The whole life cycle over both transports through the local ALB, with tokens on: versioned updates with
  * If-Match / expectedVersion, 304 on If-None-Match, and GraphQL deleteItem through the DELETE Lambda's Invoke API.
  */
-const ALL = ['picus/read', 'picus/write', 'picus/delete'];
+const ALL = [...ALL_SCOPES];
 
 describe('full CRUD', () => {
   let issuer: LocalIssuer;

@@ -1,3 +1,4 @@
+import { ALL_SCOPES } from '../../app/core/auth/access';
 import express from 'express';
 import { createApp } from '../../app/create-app';
 import { bindOperations } from '../../app/http/operations';
@@ -17,7 +18,7 @@ import { pathVariants } from '../support/path-variants';
  * answers as documented.
  */
 const MARKER = 'deny-by-default-marker';
-const ALL = ['picus/read', 'picus/write', 'picus/delete'];
+const ALL = [...ALL_SCOPES];
 
 /** One raw request on a socket of its own (test/support/load.ts sends the target as written); JSON when there is a body. */
 const call = (base: string, method: string, target: string, headers: Record<string, string | string[]> = {}, body?: string): Promise<LoadResult> =>

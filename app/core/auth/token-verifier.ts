@@ -1,5 +1,6 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { AuthUnavailableError, ForbiddenError, UnauthenticatedError } from '../errors';
+import type { PresentedCredentials, Scope } from './access';
 
 /** Who made a request, from a verified access token. */
 export interface Principal {
@@ -9,9 +10,6 @@ export interface Principal {
   readonly scopes: ReadonlySet<string>;
 }
 
-/** The scopes of the API (Cognito resource server `picus`): one per kind of operation. */
-export const SCOPES = { read: 'picus/read', write: 'picus/write', delete: 'picus/delete' } as const;
-export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
 
 export interface TokenVerifierOptions {
   issuer: string;
@@ -174,8 +172,6 @@ async function discoverJwksUrl(issuer: string, timeoutMs: number): Promise<strin
   }
 }
 
-/** What a transport read from the Authorization header (app/wire/auth.ts parses it). */
-export type PresentedCredentials = { kind: 'absent' } | { kind: 'malformed' } | { kind: 'token'; token: string };
 
 /**
  * The one authorization step of every target: a token must be presented and verify, and hold `need` unless

@@ -1,5 +1,6 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { DeleteUnavailableError, DomainError, ForbiddenError, itemNotFound, UnauthenticatedError, ValidationError } from '../errors';
+import { SCOPES } from '../auth/access';
 import type { Item } from './item';
 
 /**
@@ -51,7 +52,7 @@ export function createItemDeleter(deps: { lambda: LambdaClient | undefined; func
         case 401:
           throw new UnauthenticatedError(true, body.error);
         case 403:
-          throw new ForbiddenError('picus/delete', body.error);
+          throw new ForbiddenError(SCOPES.delete, body.error);
         default:
           throw new DeleteUnavailableError(undefined, { cause: new Error(`the DELETE Lambda answered ${answer.statusCode}: ${body.code ?? ''}`) });
       }

@@ -1,11 +1,9 @@
 data "aws_region" "current" {}
 
 locals {
-  scopes = {
-    read   = "Read items: GET /picus/list, GET /picus/get/{key}, GraphQL queries"
-    write  = "Create items: POST /picus/put, GraphQL createItem"
-    delete = "Delete items: DELETE /picus/{key}"
-  }
+  # The resource server and its scopes, generated from the code's one table of them (app/core/auth/access.ts).
+  api         = jsondecode(file("${path.module}/scopes.json"))
+  scopes      = local.api.scopes
   scope_names = [for scope in keys(local.scopes) : "${aws_cognito_resource_server.this.identifier}/${scope}"]
 }
 
@@ -40,7 +38,7 @@ resource "aws_cognito_user_pool" "this" {
 }
 
 resource "aws_cognito_resource_server" "this" {
-  identifier   = "picus"
+  identifier   = local.api.identifier
   name         = "${var.name}-api"
   user_pool_id = aws_cognito_user_pool.this.id
 

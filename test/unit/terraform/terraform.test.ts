@@ -6,6 +6,7 @@ const loadListenerRulesFile = () => JSON.parse(readFileSync(LISTENER_RULES_FILE,
 import { renderDocs, withDocs } from '../../../scripts/terraform-docs';
 import { interpolations, loadModule, moduleDirs, strings, TERRAFORM_DIR, withoutLiterals, type Module } from '../../../scripts/terraform-hcl';
 import { parse } from 'yaml';
+import { ALL_SCOPES } from '../../../app/core/auth/access';
 import { unknownCounts } from '../../support/terraform-plan-time';
 
 const modules = new Map<string, Module>();
@@ -485,8 +486,11 @@ describe('Terraform: identity and scopes', () => {
     expect(root.module.auth!.count).toBe('${local.cognito ? 1 : 0}');
     expect(root.locals.cognito).toBe('${var.jwt_issuer == null}');
     const auth = mod('auth');
-    expect(auth.resource.aws_cognito_resource_server!.this!.identifier).toBe('picus');
-    expect(Object.keys(auth.locals.scopes).sort()).toEqual(['delete', 'read', 'write']);
+    // The resource server and its scopes come from the code's one table (generated scopes.json; generate:check holds it).
+    expect(auth.locals.api).toBe('${jsondecode(file("${path.module}/scopes.json"))}');
+    expect(auth.resource.aws_cognito_resource_server!.this!.identifier).toBe('${local.api.identifier}');
+    const generated = JSON.parse(readFileSync(join(auth.dir, 'scopes.json'), 'utf8'));
+    expect(Object.entries(generated.scopes).map(([name]) => `${generated.identifier}/${name}`).sort()).toEqual([...ALL_SCOPES].sort());
     expect(root.variable.jwt_jwks_url!.validation[0].condition).toBe('${var.jwt_issuer == null || var.jwt_jwks_url != null}');
     expect(root.variable.jwt_audience!.validation[0].condition).toBe('${var.jwt_issuer == null || length(var.jwt_audience) > 0}');
   });

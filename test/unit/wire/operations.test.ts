@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { SCOPE_DESCRIPTIONS } from '../../../app/core/auth/access';
 import { createResolver, OPERATIONS, requestTarget, type Operation } from '../../../app/wire/operations';
 import { createRouter, loadListenerRules } from '../../../local/alb-rules';
 
@@ -111,5 +112,10 @@ describe('openapi/picus.yaml against the catalogue', () => {
     const catalogued = operations.filter((o) => o.openapi).map((o) => ({ id: o.id, method: o.method, path: o.path, auth: o.auth }));
     const byId = (a: { id?: string }, b: { id?: string }) => String(a.id).localeCompare(String(b.id));
     expect([...documented].sort(byId)).toEqual([...catalogued].sort(byId));
+  });
+
+  it('describes exactly the scopes of app/core/auth/access.ts in its security scheme, in the same words', () => {
+    const scheme = (spec as unknown as { components: { securitySchemes: { bearer: { flows: { clientCredentials: { scopes: Record<string, string> } } } } } }).components.securitySchemes.bearer;
+    expect(scheme.flows.clientCredentials.scopes).toEqual(SCOPE_DESCRIPTIONS);
   });
 });

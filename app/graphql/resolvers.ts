@@ -56,11 +56,7 @@ export const resolvers: Resolvers = {
       if (!isJsonObject(item.data)) throw new GraphQLError(GRAPHQL_ONLY_ERRORS.DATA_NOT_OBJECT, { extensions: { code: 'DATA_NOT_OBJECT' satisfies keyof typeof GRAPHQL_ONLY_ERRORS } });
       return item.data;
     },
-    createdAt: (item) => item.createdAt ?? null,
-    createdBy: (item) => item.createdBy ?? null,
-    version: (item) => item.version,
-    updatedAt: (item) => item.updatedAt ?? null,
-    updatedBy: (item) => item.updatedBy ?? null,
+    // The other attributes resolve by name (graphql-js's default resolver): absent ones are null.
   },
 
   ItemConnection: {

@@ -2,7 +2,7 @@ import express, { type Request, type Response } from 'express';
 import type { OperationHandlers } from '../http/operations';
 import { PreconditionRequiredError, UnsupportedMediaTypeError, ValidationError, VersionConflictError } from '../core/errors';
 import { entityTags, etagOf, versionFromEtag } from '../wire/etag';
-import type { Item } from '../core/items/item';
+import { toRestBody } from '../core/items/item';
 import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, type ItemService } from '../core/items/item-service';
 
 /** `+json` types count as JSON, as they did for the original. */
@@ -85,9 +85,7 @@ export function itemsHandlers(deps: { itemService: ItemService; maxBodyBytes: nu
 }
 
 /** Keys in the original's (alphabetical) order; the metadata an item lacks is left out. The version is in the ETag. */
-function toResponseItem(item: Item): { createdAt?: string; createdBy?: string; data: unknown; id: string; updatedAt?: string; updatedBy?: string } {
-  return { createdAt: item.createdAt, createdBy: item.createdBy, data: item.data, id: item.id, updatedAt: item.updatedAt, updatedBy: item.updatedBy };
-}
+const toResponseItem = toRestBody;
 
 function readListQuery(req: Request): { limit?: number; cursor?: string } {
   const { limit, cursor } = req.query;

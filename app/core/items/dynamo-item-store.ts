@@ -15,7 +15,7 @@ import {
   itemNotFound,
 } from '../errors';
 import type { CursorKey } from './cursor';
-import { MAX_KEY_BYTES, canonicalJson, type Item } from './item';
+import { ITEM_ATTRIBUTE_NAMES, MAX_KEY_BYTES, OPTIONAL_ATTRIBUTES, canonicalJson, type Item, type ItemAttribute } from './item';
 import type { ItemStore, ScanPage, ScanPageRequest } from './item-store';
 
 export interface DynamoItemStoreOptions {
@@ -35,9 +35,14 @@ const BATCH_GET_MAX_KEYS = 100;
  * Exported for the benchmark floors, which must make exactly the calls this store makes.
  */
 export const PROJECTION = {
-  ProjectionExpression: '#id, #data, #createdAt, #createdBy, #version, #updatedAt, #updatedBy',
-  ExpressionAttributeNames: { '#id': 'id', '#data': 'data', '#createdAt': 'createdAt', '#createdBy': 'createdBy', '#version': 'version', '#updatedAt': 'updatedAt', '#updatedBy': 'updatedBy' },
+  ProjectionExpression: ITEM_ATTRIBUTE_NAMES.map((name) => `#${name}`).join(', '),
+  ExpressionAttributeNames: attributeNames(...ITEM_ATTRIBUTE_NAMES),
 };
+
+/** `#name` placeholders for attributes of the table only: an expression cannot name one the item does not have. */
+function attributeNames(...names: ItemAttribute[]): Record<string, ItemAttribute> {
+  return Object.fromEntries(names.map((name) => [`#${name}`, name]));
+}
 
 /** A key nobody writes (uuids only), read to prove the table answers. */
 const READINESS_PROBE_KEY = 'picus-readiness-probe';
@@ -143,7 +148,7 @@ export function createDynamoItemStore(options: DynamoItemStoreOptions): ItemStor
             Key: { id },
             UpdateExpression: `SET #data = :data, #version = if_not_exists(#version, :one) + :one, #updatedAt = :at${updatedBy === undefined ? '' : ', #updatedBy = :by'}`,
             ConditionExpression: condition,
-            ExpressionAttributeNames: { '#id': 'id', '#data': 'data', '#version': 'version', '#updatedAt': 'updatedAt', ...(updatedBy === undefined ? {} : { '#updatedBy': 'updatedBy' }) },
+            ExpressionAttributeNames: attributeNames('id', 'data', 'version', 'updatedAt', ...(updatedBy === undefined ? [] : (['updatedBy'] as const))),
             ExpressionAttributeValues: { ':data': data, ':one': 1, ':at': updatedAt, ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }), ...(updatedBy === undefined ? {} : { ':by': updatedBy }) },
             ReturnValues: 'ALL_NEW',
           }),
@@ -166,7 +171,7 @@ export function createDynamoItemStore(options: DynamoItemStoreOptions): ItemStor
             TableName: tableName,
             Key: { id },
             ConditionExpression: 'attribute_exists(#id)',
-            ExpressionAttributeNames: { '#id': 'id' },
+            ExpressionAttributeNames: attributeNames('id'),
             ReturnValues: 'ALL_OLD',
           }),
         );
@@ -180,7 +185,7 @@ export function createDynamoItemStore(options: DynamoItemStoreOptions): ItemStor
 
     async ping() {
       try {
-        await doc.send(new GetCommand({ TableName: tableName, Key: { id: READINESS_PROBE_KEY }, ProjectionExpression: '#id', ExpressionAttributeNames: { '#id': 'id' } }));
+        await doc.send(new GetCommand({ TableName: tableName, Key: { id: READINESS_PROBE_KEY }, ProjectionExpression: '#id', ExpressionAttributeNames: attributeNames('id') }));
       } catch (error) {
         throw translateError(error);
       }
@@ -191,10 +196,10 @@ export function createDynamoItemStore(options: DynamoItemStoreOptions): ItemStor
 function toItem(record: Record<string, unknown>): Item {
   // DynamoDB maps come back in no fixed order; callers always see one.
   const item: Item = { id: String(record.id), data: canonicalJson(record.data ?? null), version: typeof record.version === 'number' ? record.version : 1 };
-  if (typeof record.createdAt === 'string') item.createdAt = record.createdAt;
-  if (typeof record.createdBy === 'string') item.createdBy = record.createdBy;
-  if (typeof record.updatedAt === 'string') item.updatedAt = record.updatedAt;
-  if (typeof record.updatedBy === 'string') item.updatedBy = record.updatedBy;
+  for (const name of OPTIONAL_ATTRIBUTES) {
+    const value = record[name];
+    if (typeof value === 'string') item[name] = value;
+  }
   return item;
 }
 

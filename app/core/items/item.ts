@@ -21,6 +21,44 @@ export interface Item {
   updatedBy?: string;
 }
 
+/**
+ * The item's attributes: the one list of them, with how each is stored and whether the REST body carries it. The
+ * store's projection and conversion, the names its update expression may use, and the REST body are built from it;
+ * GraphQL's Item resolves them by name (graphql-js's default resolver, null when absent). openapi/picus.yaml's and
+ * schema/item.graphql's Item are held equal to it by test/unit/core/item.test.ts.
+ */
+export const ITEM_ATTRIBUTES = {
+  id: { stored: 'key', rest: true },
+  data: { stored: 'data', rest: true },
+  createdAt: { stored: 'optional', rest: true },
+  createdBy: { stored: 'optional', rest: true },
+  // REST sends the version as the ETag (app/wire/etag.ts), not in the body; GraphQL has it as a field.
+  version: { stored: 'counter', rest: false },
+  updatedAt: { stored: 'optional', rest: true },
+  updatedBy: { stored: 'optional', rest: true },
+} as const satisfies { readonly [K in keyof Item]-?: { stored: 'key' | 'data' | 'optional' | 'counter'; rest: boolean } };
+
+export type ItemAttribute = keyof typeof ITEM_ATTRIBUTES;
+type Table = typeof ITEM_ATTRIBUTES;
+/** The string attributes an item may lack (the original wrote none of them). */
+export type OptionalAttribute = { [K in ItemAttribute]: Table[K]['stored'] extends 'optional' ? K : never }[ItemAttribute];
+/** What the REST body holds, in code-point order (the order the original's Flask responses used, `sort_keys`). */
+export type RestAttribute = { [K in ItemAttribute]: Table[K]['rest'] extends true ? K : never }[ItemAttribute];
+
+export const ITEM_ATTRIBUTE_NAMES = Object.keys(ITEM_ATTRIBUTES) as ItemAttribute[];
+export const OPTIONAL_ATTRIBUTES = ITEM_ATTRIBUTE_NAMES.filter((name): name is OptionalAttribute => ITEM_ATTRIBUTES[name].stored === 'optional');
+export const REST_ATTRIBUTES = ITEM_ATTRIBUTE_NAMES.filter((name): name is RestAttribute => ITEM_ATTRIBUTES[name].rest).sort();
+
+/** An item as the REST body shows it: the REST attributes it has, in the table's order. */
+export function toRestBody(item: Item): Partial<Pick<Item, RestAttribute>> {
+  const body: Partial<Pick<Item, RestAttribute>> = {};
+  for (const name of REST_ATTRIBUTES) {
+    const value = item[name];
+    if (value !== undefined) (body as Record<string, unknown>)[name] = value;
+  }
+  return body;
+}
+
 /** DynamoDB's limits: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html */
 export const MAX_KEY_BYTES = 2048;
 /** Nesting levels DynamoDB allows in one attribute; `data` itself is level 1. */

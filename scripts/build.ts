@@ -7,11 +7,27 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { ZipFile } from 'yazl';
 
 /** Fixed so the same source gives the same zip, and Terraform's source hash changes only with the code. */
 const ZIP_MTIME = new Date('2000-01-01T00:00:00Z');
+
+/**
+ * The core's Lambda adapter for GraphQL's deleteItem stays out of the DELETE Lambda: the function deletes through its
+ * store, and the adapter would bring the Lambda SDK client with it. createCore loads the adapter only on a delete,
+ * which never happens in the function; if it did, this stand-in says why instead of failing obscurely.
+ */
+const withoutLambdaDeleter: Plugin = {
+  name: 'without-lambda-item-deleter',
+  setup(build) {
+    build.onResolve({ filter: /\/aws\/lambda-item-deleter$/ }, (args) => ({ path: args.path, namespace: 'left-out' }));
+    build.onLoad({ filter: /.*/, namespace: 'left-out' }, () => ({
+      contents: "exports.createLambdaItemDeleter = () => { throw new Error('the DELETE Lambda deletes through its store, not through itself'); };",
+      loader: 'js',
+    }));
+  },
+};
 
 export async function bundleLambda(outdir: string): Promise<{ handler: string; zip: string; bytes: number; zipBytes: number; inputs: string[] }> {
   const { metafile } = await build({
@@ -28,6 +44,7 @@ export async function bundleLambda(outdir: string): Promise<{ handler: string; z
     logLevel: 'warning',
     // What went into the bundle, file by file: the test asserts no Express or Apollo is among them.
     metafile: true,
+    plugins: [withoutLambdaDeleter],
   });
   const handler = join(outdir, 'lambda', 'handler.js');
   const zip = join(outdir, 'lambda.zip');

@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { createItemService, type ItemService } from './items/item-service';
 import { createDynamoItemStore } from './items/dynamo-item-store';
 import type { ItemStore } from './items/item-store';
+import type { ItemDeleter } from './items/item-deleter';
 import { createLogger, type Logger } from './logger';
 
 export interface Core {
@@ -14,6 +15,8 @@ export interface Core {
   itemService: ItemService;
   /** Verifies bearer tokens; undefined when authentication is off (AUTH_MODE=off, or no issuer outside production). */
   tokenVerifier: TokenVerifier | undefined;
+  /** GraphQL's deleteItem: through the DELETE Lambda (DELETE_FUNCTION_NAME), the only one that may delete. */
+  itemDeleter: ItemDeleter;
   /** Closes the DynamoDB client's sockets. */
   close(): void;
 }
@@ -26,7 +29,7 @@ export interface Core {
  * @example
  * const core = createCore(loadConfig(process.env));
  */
-export function createCore(config: Config, overrides: { doc?: DynamoDBDocumentClient; logger?: Logger; tokenVerifier?: TokenVerifier } = {}): Core {
+export function createCore(config: Config, overrides: { doc?: DynamoDBDocumentClient; logger?: Logger; tokenVerifier?: TokenVerifier; itemDeleter?: ItemDeleter } = {}): Core {
   const logger = overrides.logger ?? createLogger(config);
   const doc = overrides.doc ?? createDocumentClient(config);
   const itemStore = createDynamoItemStore({ doc, tableName: config.tableName });
@@ -41,8 +44,24 @@ export function createCore(config: Config, overrides: { doc?: DynamoDBDocumentCl
     itemStore,
     itemService,
     tokenVerifier,
+    itemDeleter: overrides.itemDeleter ?? lambdaItemDeleter(config),
     close: () => {
       if (!overrides.doc) destroyDocumentClient(doc);
+    },
+  };
+}
+
+/**
+ * The Lambda adapter, loaded on the first delete. A static import would put the Lambda SDK client (about 120 KB
+ * minified) into the DELETE Lambda's bundle, which builds its core here too but deletes through its store; the
+ * bundle leaves this module out (scripts/build.ts) and its test checks that the client is not inside.
+ */
+function lambdaItemDeleter(config: Config): ItemDeleter {
+  let adapter: Promise<ItemDeleter> | undefined;
+  return {
+    delete: async (id, caller) => {
+      adapter ??= import('./aws/lambda-item-deleter').then((module) => module.createLambdaItemDeleter(config));
+      return (await adapter).delete(id, caller);
     },
   };
 }

@@ -12,8 +12,6 @@ import type { Logger } from '../core/logger';
 import { sendGraphQLError } from '../http/http-errors';
 import { logFailure, toErrorResponse } from '../wire/errors';
 import { createContext, type GraphQLContext } from './context';
-import { createLambdaClient } from '../core/aws/lambda';
-import { createItemDeleter, type ItemDeleter } from '../core/items/item-deleter';
 import { formatError, originalOf } from './format-error';
 import { resolvers } from './resolvers';
 
@@ -78,16 +76,6 @@ export async function createGraphQL(deps: { core: Core }): Promise<GraphQLMount>
     },
   };
 
-  // The service deletes nothing itself: deleteItem goes through the DELETE Lambda (created on first use, so the
-  // Lambda client exists only where deletes are asked for).
-  let deleter: ItemDeleter | undefined;
-  const itemDeleter = (): ItemDeleter =>
-    (deleter ??= createItemDeleter({
-      lambda: core.config.deleteFunction ? createLambdaClient(core.config) : undefined,
-      functionName: core.config.deleteFunction?.name,
-      qualifier: core.config.deleteFunction?.qualifier ?? 'live',
-    }));
-
   const apollo = new ApolloServer<GraphQLContext>({
     typeDefs: loadTypeDefs(),
     resolvers,
@@ -118,7 +106,7 @@ export async function createGraphQL(deps: { core: Core }): Promise<GraphQLMount>
         principal: res.locals.principal,
         authEnforced: core.tokenVerifier !== undefined,
         // The caller's own token and trace id travel to the Lambda, which checks the token itself.
-        deleteItem: (id) => itemDeleter().delete(id, { authorization: req.headers.authorization, traceId: headerValue(req.headers['x-amzn-trace-id']) }),
+        deleteItem: (id) => core.itemDeleter.delete(id, { authorization: req.headers.authorization, traceId: headerValue(req.headers['x-amzn-trace-id']) }),
       }),
   });
   // express.json() on GET too: it sets req.body (to {}), which the integration requires of every request.

@@ -1,69 +1,11 @@
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { DeleteUnavailableError, DomainError, ForbiddenError, itemNotFound, UnauthenticatedError, ValidationError } from '../errors';
-import { SCOPES } from '../auth/access';
 import type { Item } from './item';
 
 /**
- * Deletes through the DELETE Lambda, as the original split authority: only the Lambda may delete (the task role has
- * no dynamodb:DeleteItem). The request is the one the ALB would send (an ALB event with the caller's Authorization
- * and trace id, and `Prefer: return=representation` so the answer carries the deleted item), invoked on the alias.
+ * The port GraphQL's deleteItem deletes through. The service deletes nothing itself: its adapter,
+ * app/core/aws/lambda-item-deleter.ts, invokes the DELETE Lambda with the caller's own token, which the Lambda checks.
+ * createCore builds it; tests may pass another.
  */
 export interface ItemDeleter {
+  /** The deleted item; NOT_FOUND, FORBIDDEN, UNAUTHENTICATED, VALIDATION_FAILED or DELETE_UNAVAILABLE otherwise. */
   delete(id: string, caller: { authorization?: string; traceId?: string }): Promise<Item>;
-}
-
-export function createItemDeleter(deps: { lambda: LambdaClient | undefined; functionName: string | undefined; qualifier: string }): ItemDeleter {
-  return {
-    async delete(id, caller) {
-      if (!deps.lambda || !deps.functionName) throw new DeleteUnavailableError('Deleting is not configured here (DELETE_FUNCTION_NAME)');
-      const event = {
-        requestContext: { elb: { targetGroupArn: 'graphql:deleteItem' } },
-        httpMethod: 'DELETE',
-        path: `/picus/${encodeURIComponent(id)}`,
-        queryStringParameters: {},
-        headers: {
-          prefer: 'return=representation',
-          ...(caller.authorization ? { authorization: caller.authorization } : {}),
-          ...(caller.traceId ? { 'x-amzn-trace-id': caller.traceId } : {}),
-        },
-        body: '',
-        isBase64Encoded: false,
-      };
-      let answer: { statusCode?: number; body?: string; headers?: Record<string, string> };
-      try {
-        const result = await deps.lambda.send(new InvokeCommand({ FunctionName: deps.functionName, Qualifier: deps.qualifier, Payload: new TextEncoder().encode(JSON.stringify(event)) }));
-        // A function error (it threw, or timed out inside Lambda) is a 200 from the Invoke API with FunctionError set.
-        if (result.FunctionError) throw new DeleteUnavailableError(undefined, { cause: new Error(`function error: ${result.FunctionError}`) });
-        answer = JSON.parse(new TextDecoder().decode(result.Payload ?? new Uint8Array())) as typeof answer;
-      } catch (error) {
-        if (error instanceof DomainError) throw error;
-        // Throttled (TooManyRequestsException), timed out, unreachable, or no such function: nothing was deleted
-        // that we know of, and the caller may retry.
-        throw new DeleteUnavailableError(undefined, { cause: error });
-      }
-      const body = safeJson(answer.body) as { item?: Item; error?: string; code?: string };
-      switch (answer.statusCode) {
-        case 200:
-          return body.item ?? { id, data: null, version: 1 };
-        case 404:
-          throw itemNotFound(id);
-        case 400:
-          throw new ValidationError(body.error ?? 'Invalid item key');
-        case 401:
-          throw new UnauthenticatedError(true, body.error);
-        case 403:
-          throw new ForbiddenError(SCOPES.delete, body.error);
-        default:
-          throw new DeleteUnavailableError(undefined, { cause: new Error(`the DELETE Lambda answered ${answer.statusCode}: ${body.code ?? ''}`) });
-      }
-    },
-  };
-}
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? '{}');
-  } catch {
-    return {};
-  }
 }

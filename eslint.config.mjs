@@ -26,7 +26,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: transportPackages, message: 'app/core is transport-agnostic: no HTTP or GraphQL packages.' },
-            { group: ['**/rest/**', '**/graphql/**', '**/http/**', '**/wire/**', '**/create-app', '../../lambda/**'], message: 'app/core must not depend on a transport.' },
+            {
+              group: ['**/rest/**', '**/graphql/**', '**/http/**', '**/wire/**', '**/create-app', '../../lambda/**'],
+              message: 'app/core must not depend on a transport.',
+            },
           ],
         },
       ],
@@ -40,8 +43,15 @@ export default tseslint.config(
         {
           patterns: [
             { group: transportPackages, message: 'app/wire is shared with the Lambda: no HTTP framework or GraphQL packages.' },
-            { group: ['**/rest/**', '**/graphql/**', '**/http/**', '**/create-app', '../../lambda/**'], message: 'app/wire depends on nothing of the app but the domain errors.' },
-            { regex: '/core/(?!errors$|logger$|auth/access$)', message: 'app/wire may import app/core/errors (the catalogue maps its codes), app/core/auth/access (scopes, credentials) and the Logger type, nothing else of the core.' },
+            {
+              group: ['**/rest/**', '**/graphql/**', '**/http/**', '**/create-app', '../../lambda/**'],
+              message: 'app/wire depends on nothing of the app but the domain errors.',
+            },
+            {
+              regex: '/core/(?!errors$|logger$|auth/access$)',
+              message:
+                'app/wire may import app/core/errors (the catalogue maps its codes), app/core/auth/access (scopes, credentials) and the Logger type, nothing else of the core.',
+            },
           ],
         },
       ],
@@ -55,7 +65,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/rest/**', '**/graphql/**', '**/create-app', '**/start-service', '**/main', '../../lambda/**', '../../local/**'], message: 'app/http must not import the app built on it (no layering loop).' },
+            {
+              group: ['**/rest/**', '**/graphql/**', '**/create-app', '**/start-service', '**/main', '../../lambda/**', '../../local/**'],
+              message: 'app/http must not import the app built on it (no layering loop).',
+            },
           ],
         },
       ],
@@ -69,7 +82,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: transportPackages, message: 'The Lambda bundle must not include Express or Apollo.' },
-            { group: ['**/app/rest/**', '**/app/graphql/**', '**/app/http/**', '**/app/create-app', '**/app/start-service', '**/app/main'], message: 'The Lambda imports app/core and app/wire only.' },
+            {
+              group: ['**/app/rest/**', '**/app/graphql/**', '**/app/http/**', '**/app/create-app', '**/app/start-service', '**/app/main'],
+              message: 'The Lambda imports app/core and app/wire only.',
+            },
           ],
         },
       ],

@@ -30,7 +30,6 @@ export type HttpResult = ALBResult & { isBase64Encoded: boolean; body: string };
 
 export type DeleteHandler = (event: HttpEvent, context?: Partial<Context>) => Promise<HttpResult>;
 
-
 type LambdaRequest = IncomingMessage & { apiGateway?: { event: HttpEvent; context: Partial<Context> } };
 
 /**
@@ -105,7 +104,10 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
     } catch (error) {
       fail(res, error, log);
     } finally {
-      log.info({ method: req.method, route: '/picus/{key}', status: res.statusCode, ...(principal ? { sub: principal.sub, clientId: principal.clientId } : {}) }, 'request');
+      log.info(
+        { method: req.method, route: '/picus/{key}', status: res.statusCode, ...(principal ? { sub: principal.sub, clientId: principal.clientId } : {}) },
+        'request',
+      );
     }
   };
 

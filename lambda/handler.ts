@@ -11,4 +11,10 @@ import { createHandler } from './create-handler';
 const config = loadConfig(process.env);
 const core = createCore(config, { logger: createLogger(config, 'picus-delete') });
 
-export const handler = createHandler({ itemService: core.itemService, logger: core.logger, production: config.isProduction, cors: { origins: config.corsOrigins, production: config.isProduction }, tokenVerifier: core.tokenVerifier });
+export const handler = createHandler({
+  itemService: core.itemService,
+  logger: core.logger,
+  production: config.isProduction,
+  cors: { origins: config.corsOrigins, production: config.isProduction },
+  tokenVerifier: core.tokenVerifier,
+});

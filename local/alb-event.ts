@@ -16,7 +16,9 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'up
 
 /** `Root=1-<8 hex seconds>-<24 hex>`, as the ALB generates when a request has no trace header. */
 function newTraceId(now = Date.now()): string {
-  return `Root=1-${Math.floor(now / 1000).toString(16).padStart(8, '0')}-${randomBytes(12).toString('hex')}`;
+  return `Root=1-${Math.floor(now / 1000)
+    .toString(16)
+    .padStart(8, '0')}-${randomBytes(12).toString('hex')}`;
 }
 
 /** Headers the ALB adds before forwarding to any target. */

@@ -11,7 +11,12 @@ export type LambdaTarget = (event: ALBEvent, context: { awsRequestId: string }) 
  * Proxies one request to a service target over HTTP, as the ALB forwards: every raw header line, the forwarding
  * headers, the origin form of the target, the idle timeout (504) and a refused connection (502).
  */
-export function forwardToService(req: IncomingMessage, res: ServerResponse, path: string, edge: { group: TargetGroup; agent: Agent; listenerPort: number; idleTimeoutMs: number }): void {
+export function forwardToService(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  edge: { group: TargetGroup; agent: Agent; listenerPort: number; idleTimeoutMs: number },
+): void {
   const target = edge.group.pick();
   if (!target) {
     sendEdgeError(res, 'NO_HEALTHY_TARGET');
@@ -27,7 +32,16 @@ export function forwardToService(req: IncomingMessage, res: ServerResponse, path
   };
   const upstream = httpRequest(
     // The origin form of the target (an absolute-form request target loses its scheme and host, as a proxy's does).
-    { protocol: target.url.protocol, hostname: target.url.hostname, port: target.url.port, method: req.method, path, headers: upstreamHeaders(req, edge.listenerPort), agent: edge.agent, timeout: edge.idleTimeoutMs },
+    {
+      protocol: target.url.protocol,
+      hostname: target.url.hostname,
+      port: target.url.port,
+      method: req.method,
+      path,
+      headers: upstreamHeaders(req, edge.listenerPort),
+      agent: edge.agent,
+      timeout: edge.idleTimeoutMs,
+    },
     (upstreamRes) => relay(req, res, upstream, upstreamRes, finish),
   );
   upstream.on('timeout', () => upstream.destroy(Object.assign(new Error('idle timeout'), { code: 'ALB_IDLE_TIMEOUT' })));
@@ -103,7 +117,14 @@ export async function invokeLambdaTarget(
     sendEdgeError(res, 'PAYLOAD_TOO_LARGE');
     return;
   }
-  const event = buildAlbEvent({ req, url, body: Buffer.concat(chunks), targetGroupArn: edge.targetGroupArn, multiValueHeaders: edge.multiValueHeaders, listenerPort: edge.listenerPort });
+  const event = buildAlbEvent({
+    req,
+    url,
+    body: Buffer.concat(chunks),
+    targetGroupArn: edge.targetGroupArn,
+    multiValueHeaders: edge.multiValueHeaders,
+    listenerPort: edge.listenerPort,
+  });
   let answer: ReturnType<typeof readAlbResult>;
   try {
     answer = readAlbResult(await edge.lambda(event, { awsRequestId: edge.requestId }), edge.multiValueHeaders);
@@ -116,5 +137,3 @@ export async function invokeLambdaTarget(
   res.setHeader('content-length', answer.body.length);
   res.end(answer.body);
 }
-
-

@@ -10,7 +10,10 @@ import { bearerCredentials } from '../app/wire/auth';
  */
 export type EdgeVerdict = 'valid' | 'invalid' | 'unavailable';
 
-export function createEdgeJwtValidator(options: { issuer: string; jwksUrl: string }): (authorization: string | undefined, scope: string | null) => Promise<EdgeVerdict> {
+export function createEdgeJwtValidator(options: {
+  issuer: string;
+  jwksUrl: string;
+}): (authorization: string | undefined, scope: string | null) => Promise<EdgeVerdict> {
   const jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 1000, timeoutDuration: 2000 });
   return async (authorization, scope) => {
     const credentials = bearerCredentials(authorization);
@@ -23,7 +26,8 @@ export function createEdgeJwtValidator(options: { issuer: string; jwksUrl: strin
       return scopes.includes(scope) ? 'valid' : 'invalid';
     } catch (error) {
       // Keys that could not be fetched (no answer, a timeout, a non-200, a body that is not JSON) are not a bad token.
-      const fetchFailed = (error as Error).name === 'TypeError' || error instanceof joseErrors.JWKSTimeout || (error as Error).constructor === joseErrors.JOSEError;
+      const fetchFailed =
+        (error as Error).name === 'TypeError' || error instanceof joseErrors.JWKSTimeout || (error as Error).constructor === joseErrors.JOSEError;
       return fetchFailed ? 'unavailable' : 'invalid';
     }
   };

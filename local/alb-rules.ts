@@ -56,7 +56,9 @@ const patternOf = (operation: Operation): string => operation.path.replace(/\{[a
  * serves, never less checked; each target then matches exactly and refuses the rest.
  */
 export function buildListenerRules(operations: readonly Operation[] = OPERATIONS): ListenerRules {
-  const rules: ListenerRule[] = [{ name: 'preflight', priority: 1, path_patterns: ['/*'], http_methods: ['OPTIONS'], target: 'service', jwt_validation: null, development_only: false }];
+  const rules: ListenerRule[] = [
+    { name: 'preflight', priority: 1, path_patterns: ['/*'], http_methods: ['OPTIONS'], target: 'service', jwt_validation: null, development_only: false },
+  ];
   const jwtFor = (auth: Operation['auth']): ListenerRule['jwt_validation'] => (auth === 'open' ? null : { scope: auth === 'token' ? null : auth });
   for (const operation of [...operations].sort((a, b) => a.priority - b.priority)) {
     rules.push({
@@ -88,7 +90,12 @@ export function buildListenerRules(operations: readonly Operation[] = OPERATIONS
   return {
     description:
       'Generated from app/wire/operations.ts by `npm run generate` (checked by `npm run generate:check`): do not edit. HTTPS listener rules of the Picus ALB, read by terraform/modules/alb (jsondecode) and by local/alb.ts, so the local ALB routes exactly as the real one. Path patterns are case-sensitive; * matches any characters including /. Rules with jwt_validation run the ALB jwt-validation action before forwarding (signature against the issuer JWKS, iss, exp, nbf, iat, and the scope claim holding the one scope named). Anything no rule matches gets the default action, a fixed 404.',
-    default_action: { type: 'fixed-response', status_code: notFound.status, content_type: 'application/json', message_body: JSON.stringify({ error: notFound.message, code: 'NOT_FOUND' }) },
+    default_action: {
+      type: 'fixed-response',
+      status_code: notFound.status,
+      content_type: 'application/json',
+      message_body: JSON.stringify({ error: notFound.message, code: 'NOT_FOUND' }),
+    },
     rate_limited: {
       type: 'fixed-response',
       status_code: limited.status,
@@ -111,11 +118,15 @@ export function loadListenerRules(file = LISTENER_RULES_FILE): ListenerRules {
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#path-conditions
  */
 export function pathPatternToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }
 
-export type RouteDecision = { action: 'forward'; target: TargetName; rule: string; jwt?: { scope: string | null } } | { action: 'fixed-response'; response: FixedResponse };
+export type RouteDecision =
+  { action: 'forward'; target: TargetName; rule: string; jwt?: { scope: string | null } } | { action: 'fixed-response'; response: FixedResponse };
 
 export interface Router {
   /** What the listener does with a request: the first matching rule's forward, else the default fixed response. */
@@ -127,13 +138,17 @@ export interface Router {
  * production the reference pages' rules apply too; a production listener (Terraform's) has none.
  */
 export function createRouter(rules: ListenerRules, options: { production?: boolean } = {}): Router {
-  const compiled = rules.rules.filter((rule) => !(options.production && rule.development_only)).map((rule) => ({ rule, patterns: rule.path_patterns.map(pathPatternToRegExp) }));
+  const compiled = rules.rules
+    .filter((rule) => !(options.production && rule.development_only))
+    .map((rule) => ({ rule, patterns: rule.path_patterns.map(pathPatternToRegExp) }));
   return {
     route(method, path) {
       for (const { rule, patterns } of compiled) {
         const methodOk = rule.http_methods.length === 0 || rule.http_methods.includes(method);
         if (methodOk && patterns.some((pattern) => pattern.test(path))) {
-          return rule.jwt_validation ? { action: 'forward', target: rule.target, rule: rule.name, jwt: rule.jwt_validation } : { action: 'forward', target: rule.target, rule: rule.name };
+          return rule.jwt_validation
+            ? { action: 'forward', target: rule.target, rule: rule.name, jwt: rule.jwt_validation }
+            : { action: 'forward', target: rule.target, rule: rule.name };
         }
       }
       return { action: 'fixed-response', response: rules.default_action };

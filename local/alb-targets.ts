@@ -29,7 +29,14 @@ export interface Target {
 }
 
 /** The Terraform target group's health check (30 s interval); tests and npm start shorten it. */
-export const DEFAULT_HEALTH_CHECK: HealthCheck = { path: '/health', intervalMs: 30_000, timeoutMs: 5_000, healthyThreshold: 2, unhealthyThreshold: 3, matcher: 200 };
+export const DEFAULT_HEALTH_CHECK: HealthCheck = {
+  path: '/health',
+  intervalMs: 30_000,
+  timeoutMs: 5_000,
+  healthyThreshold: 2,
+  unhealthyThreshold: 3,
+  matcher: 200,
+};
 
 export interface TargetGroup {
   register(url: string): void;
@@ -73,10 +80,14 @@ export function createTargetGroup(options: { health: HealthCheck; agent: Agent; 
   };
 
   const checkHealth = (target: Target): void => {
-    const req = httpRequest(new URL(health.path, target.url), { agent, timeout: health.timeoutMs, headers: { 'user-agent': 'ELB-HealthChecker/2.0' } }, (res) => {
-      res.resume();
-      record(target, res.statusCode === health.matcher);
-    });
+    const req = httpRequest(
+      new URL(health.path, target.url),
+      { agent, timeout: health.timeoutMs, headers: { 'user-agent': 'ELB-HealthChecker/2.0' } },
+      (res) => {
+        res.resume();
+        record(target, res.statusCode === health.matcher);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('health check timed out')));
     req.on('error', () => record(target, false));
     req.end();

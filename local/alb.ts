@@ -60,7 +60,11 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   // Keep-alive to targets, closing idle sockets before the targets' own 65 s keep-alive timeout, as the ALB does.
   const agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: idleTimeoutMs });
-  const group = createTargetGroup({ health: { ...DEFAULT_HEALTH_CHECK, ...options.healthCheck }, agent, deregistrationDelayMs: options.deregistrationDelayMs ?? 30_000 });
+  const group = createTargetGroup({
+    health: { ...DEFAULT_HEALTH_CHECK, ...options.healthCheck },
+    agent,
+    deregistrationDelayMs: options.deregistrationDelayMs ?? 30_000,
+  });
   const validateJwt = options.jwtValidation ? createEdgeJwtValidator(options.jwtValidation) : undefined;
   let invocations = 0;
   let rejected = 0;

@@ -59,7 +59,9 @@ async function newKey(): Promise<SigningKey> {
   return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
 }
 
-export async function startLocalIssuer(options: { port?: number; host?: string; clients?: readonly IssuerClient[]; tokenLifetimeSeconds?: number } = {}): Promise<LocalIssuer> {
+export async function startLocalIssuer(
+  options: { port?: number; host?: string; clients?: readonly IssuerClient[]; tokenLifetimeSeconds?: number } = {},
+): Promise<LocalIssuer> {
   const host = options.host ?? '127.0.0.1';
   const clients = options.clients ?? [LOCAL_CLIENT];
   const lifetime = options.tokenLifetimeSeconds ?? 3600;
@@ -76,7 +78,16 @@ export async function startLocalIssuer(options: { port?: number; host?: string; 
   };
   const tokenFor = (client: IssuerClient, scopes: readonly string[] = client.scopes) => {
     const now = Math.floor(Date.now() / 1000);
-    return sign({ iss: url, sub: client.id, aud: LOCAL_AUDIENCE, client_id: client.id, scope: scopes.join(' '), iat: now, exp: now + lifetime, jti: randomUUID() });
+    return sign({
+      iss: url,
+      sub: client.id,
+      aud: LOCAL_AUDIENCE,
+      client_id: client.id,
+      scope: scopes.join(' '),
+      iat: now,
+      exp: now + lifetime,
+      jti: randomUUID(),
+    });
   };
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {

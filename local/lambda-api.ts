@@ -27,19 +27,27 @@ export async function startLocalLambdaApi(options: { port?: number; host?: strin
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': `local-${count}`, ...headers }).end(text);
+    res
+      .writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': `local-${count}`, ...headers })
+      .end(text);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://local');
     const match = INVOKE.exec(url.pathname);
-    if (req.method !== 'POST' || !match) return json(res, 404, { Type: 'User', message: 'Unknown operation' }, { 'x-amzn-errortype': 'UnknownOperationException' });
+    if (req.method !== 'POST' || !match)
+      return json(res, 404, { Type: 'User', message: 'Unknown operation' }, { 'x-amzn-errortype': 'UnknownOperationException' });
     // A name, or an ARN (…:function:<name>[:<qualifier>]).
     const raw = decodeURIComponent(match[1]!);
     const name = raw.includes(':function:') ? raw.split(':function:')[1]!.split(':')[0]! : raw.split(':')[0]!;
     const handler = handlers.get(name);
     if (!handler) {
-      return json(res, 404, { Type: 'User', message: `Function not found: arn:aws:lambda:local:000000000000:function:${raw}` }, { 'x-amzn-errortype': 'ResourceNotFoundException' });
+      return json(
+        res,
+        404,
+        { Type: 'User', message: `Function not found: arn:aws:lambda:local:000000000000:function:${raw}` },
+        { 'x-amzn-errortype': 'ResourceNotFoundException' },
+      );
     }
     let body = '';
     for await (const chunk of req) body += chunk;
@@ -54,7 +62,12 @@ export async function startLocalLambdaApi(options: { port?: number; host?: strin
     try {
       json(res, 200, await handler(event, { awsRequestId: `local-invoke-${count}` }), version);
     } catch (error) {
-      json(res, 200, { errorType: (error as Error).name ?? 'Error', errorMessage: (error as Error).message ?? String(error) }, { ...version, 'x-amz-function-error': 'Unhandled' });
+      json(
+        res,
+        200,
+        { errorType: (error as Error).name ?? 'Error', errorMessage: (error as Error).message ?? String(error) },
+        { ...version, 'x-amz-function-error': 'Unhandled' },
+      );
     }
   };
 

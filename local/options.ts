@@ -35,4 +35,3 @@ export function loadLocalSystemOptions(env: Env): LocalSystemOptions {
   if (problems.length > 0) throw new ConfigError(problems);
   return options;
 }
-

@@ -107,7 +107,13 @@ export async function startLocalSystem(options: StartLocalSystemOptions): Promis
 
     const lambdaCore = coreFor(config, 'picus-delete');
     if (lambdaCore !== core) started.push({ close: () => lambdaCore.close() });
-    const deleteHandler = createHandler({ itemService: lambdaCore.itemService, logger: lambdaCore.logger, production: config.isProduction, cors: { origins: config.corsOrigins, production: config.isProduction }, tokenVerifier: lambdaCore.tokenVerifier });
+    const deleteHandler = createHandler({
+      itemService: lambdaCore.itemService,
+      logger: lambdaCore.logger,
+      production: config.isProduction,
+      cors: { origins: config.corsOrigins, production: config.isProduction },
+      tokenVerifier: lambdaCore.tokenVerifier,
+    });
     lambdaApi.register(config.deleteFunction?.name ?? LOCAL_DELETE_FUNCTION, deleteHandler);
 
     const alb = await startLocalAlb(
@@ -116,7 +122,10 @@ export async function startLocalSystem(options: StartLocalSystemOptions): Promis
         healthCheck: { intervalMs: 1000, timeoutMs: 1000, ...options.healthCheck },
         deregistrationDelayMs: 5000,
         production: config.isProduction,
-        jwtValidation: (options.edgeJwtValidation ?? true) && config.auth.mode === 'jwt' ? { issuer: config.auth.issuer, jwksUrl: config.auth.jwksUrl ?? `${config.auth.issuer}/jwks` } : undefined,
+        jwtValidation:
+          (options.edgeJwtValidation ?? true) && config.auth.mode === 'jwt'
+            ? { issuer: config.auth.issuer, jwksUrl: config.auth.jwksUrl ?? `${config.auth.issuer}/jwks` }
+            : undefined,
       },
       options.albPort ?? 8080,
       localHost,
@@ -143,7 +152,14 @@ export async function startLocalSystem(options: StartLocalSystemOptions): Promis
   }
 }
 
-async function banner(parts: { config: Config; service: RunningService; alb: LocalAlb; issuer?: LocalIssuer; dynamo?: EmbeddedDynamo; token: boolean }): Promise<string> {
+async function banner(parts: {
+  config: Config;
+  service: RunningService;
+  alb: LocalAlb;
+  issuer?: LocalIssuer;
+  dynamo?: EmbeddedDynamo;
+  token: boolean;
+}): Promise<string> {
   const { config, service, issuer } = parts;
   const alb = parts.alb.url.replace('127.0.0.1', 'localhost');
   const lines = [

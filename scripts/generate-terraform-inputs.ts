@@ -21,7 +21,8 @@ function listenerRulesText(): string {
 function scopesText(): string {
   // Cognito names a scope by its part after the resource server: picus/read is scope "read" of server "picus".
   const scopes = Object.fromEntries(Object.entries(SCOPE_DESCRIPTIONS).map(([scope, description]) => [scope.slice(RESOURCE_SERVER.length + 1), description]));
-  const description = 'Generated from app/core/auth/access.ts by `npm run generate` (checked by `npm run generate:check`): do not edit. The Cognito resource server of the API and its scopes, read by terraform/modules/auth (jsondecode).';
+  const description =
+    'Generated from app/core/auth/access.ts by `npm run generate` (checked by `npm run generate:check`): do not edit. The Cognito resource server of the API and its scopes, read by terraform/modules/auth (jsondecode).';
   return `${JSON.stringify({ description, identifier: RESOURCE_SERVER, scopes }, null, 2)}\n`;
 }
 

@@ -12,7 +12,11 @@
 import createClient from 'openapi-fetch';
 import type { paths } from './__generated__/picus-api';
 
-export async function smoke(baseUrl: string, log: (line: string) => void = () => undefined, token: string | undefined = process.env.PICUS_TOKEN): Promise<void> {
+export async function smoke(
+  baseUrl: string,
+  log: (line: string) => void = () => undefined,
+  token: string | undefined = process.env.PICUS_TOKEN,
+): Promise<void> {
   // With tokens on, every call but /health carries one (picus/read, picus/write and picus/delete).
   const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const base = baseUrl.replace(/\/$/, '');

@@ -18,7 +18,10 @@ const defaultOf = (body: Record<string, unknown>): string => ('default' in body 
 export function renderDocs(mod: Module): string {
   const inputs = Object.entries(mod.variable)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, body]) => `| <a name="input_${name}"></a> [${name}](#input_${name}) | ${cell(body.description)} | \`${cell(typeOf(body.type))}\` | ${defaultOf(body)} | ${'default' in body ? 'no' : 'yes'} |`);
+    .map(
+      ([name, body]) =>
+        `| <a name="input_${name}"></a> [${name}](#input_${name}) | ${cell(body.description)} | \`${cell(typeOf(body.type))}\` | ${defaultOf(body)} | ${'default' in body ? 'no' : 'yes'} |`,
+    );
   const outputs = Object.entries(mod.output)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, body]) => `| <a name="output_${name}"></a> [${name}](#output_${name}) | ${cell(body.description)} |`);

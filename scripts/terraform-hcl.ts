@@ -28,7 +28,9 @@ function first<T>(value: T | T[]): T {
 }
 
 export async function loadModule(dir: string): Promise<Module> {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.tf')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.tf'))
+    .sort();
   const mod: Module = { dir, files, variable: {}, output: {}, locals: {}, module: {}, resource: {}, data: {}, terraform: [] };
   for (const file of files) {
     const json = (await parse(file, readFileSync(join(dir, file), 'utf8'))) as Record<string, any>;
@@ -50,7 +52,9 @@ export async function loadModule(dir: string): Promise<Module> {
 
 export function moduleDirs(): string[] {
   const modules = join(TERRAFORM_DIR, 'modules');
-  return readdirSync(modules).map((name) => join(modules, name)).filter((dir) => existsSync(join(dir, 'main.tf')));
+  return readdirSync(modules)
+    .map((name) => join(modules, name))
+    .filter((dir) => existsSync(join(dir, 'main.tf')));
 }
 
 /** Every string in a parsed block, depth first. */

@@ -131,7 +131,8 @@ export function loadConfig(env: Env): Config {
   const auth = parseAuth(read, int, isProduction, problems);
   const deleteFunctionName = read('DELETE_FUNCTION_NAME');
   const lambdaEndpoint = read('LAMBDA_ENDPOINT');
-  if (lambdaEndpoint !== undefined && !isHttpUrl(lambdaEndpoint)) problems.push(`LAMBDA_ENDPOINT must be an http(s) URL (got ${JSON.stringify(lambdaEndpoint)})`);
+  if (lambdaEndpoint !== undefined && !isHttpUrl(lambdaEndpoint))
+    problems.push(`LAMBDA_ENDPOINT must be an http(s) URL (got ${JSON.stringify(lambdaEndpoint)})`);
 
   const config: Config = {
     port: int('PORT', 8000, 1, 65535),
@@ -178,7 +179,10 @@ function isHttpUrl(value: string): boolean {
 function parseCorsOrigins(raw: string | undefined, isProduction: boolean, problems: string[]): (string | RegExp)[] {
   if (raw === undefined) return isProduction ? [] : [...DEV_CORS_ORIGINS];
   if (raw === 'none') return [];
-  const origins = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  const origins = raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
   for (const origin of origins) {
     // An origin is scheme://host[:port] with nothing after it; anything else never matches a browser's Origin header.
     if (!isHttpUrl(origin) || new URL(origin).origin !== origin) {
@@ -210,7 +214,11 @@ function parseAuth(
     if (mode === 'jwt' || isProduction) problems.push('AUTH_ISSUER is required (or set AUTH_MODE=off to serve the API without authentication)');
     return { mode: 'off', explicit: false };
   }
-  const list = (name: string) => (read(name) ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  const list = (name: string) =>
+    (read(name) ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
   const audience = list('AUTH_AUDIENCE');
   const clientIds = list('AUTH_CLIENT_IDS');
   // In production keys travel over TLS only: over plain HTTP anyone on the path could hand us keys of their own. The

@@ -29,7 +29,10 @@ export interface Core {
  * @example
  * const core = createCore(loadConfig(process.env));
  */
-export function createCore(config: Config, overrides: { doc?: DynamoDBDocumentClient; logger?: Logger; tokenVerifier?: TokenVerifier; itemDeleter?: ItemDeleter } = {}): Core {
+export function createCore(
+  config: Config,
+  overrides: { doc?: DynamoDBDocumentClient; logger?: Logger; tokenVerifier?: TokenVerifier; itemDeleter?: ItemDeleter } = {},
+): Core {
   const logger = overrides.logger ?? createLogger(config);
   const doc = overrides.doc ?? createDocumentClient(config);
   const itemStore = createDynamoItemStore({ doc, tableName: config.tableName });

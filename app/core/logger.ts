@@ -29,7 +29,10 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'environment'>, s
   // `npm start` in a terminal: readable lines (pino-pretty, a devDependency, in pino's worker thread). JSON
   // everywhere else, production included.
   if (output.pretty) {
-    return pino(options, pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,environment' } }));
+    return pino(
+      options,
+      pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,environment' } }),
+    );
   }
   return pino(options, pino.destination({ dest: 1, sync: true }));
 }

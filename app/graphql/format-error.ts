@@ -19,7 +19,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (original instanceof DeleteUnavailableError) {
     // The catalogue's retry hint, as REST would send it in Retry-After. Only this code carries it in GraphQL so far: the
     // other temporary codes answered without it before the catalogue existed, and clients may compare extensions whole.
-    return { message: original.message, locations, path, extensions: { code: original.code, retryAfterSeconds: ERROR_CATALOGUE.DELETE_UNAVAILABLE.retryAfterSeconds } };
+    return {
+      message: original.message,
+      locations,
+      path,
+      extensions: { code: original.code, retryAfterSeconds: ERROR_CATALOGUE.DELETE_UNAVAILABLE.retryAfterSeconds },
+    };
   }
   if (original instanceof DomainError) {
     return { message: original.message, locations, path, extensions: { code: original.code } };

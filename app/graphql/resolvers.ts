@@ -53,7 +53,8 @@ export const resolvers: Resolvers = {
 
   Item: {
     data: (item) => {
-      if (!isJsonObject(item.data)) throw new GraphQLError(GRAPHQL_ONLY_ERRORS.DATA_NOT_OBJECT, { extensions: { code: 'DATA_NOT_OBJECT' satisfies keyof typeof GRAPHQL_ONLY_ERRORS } });
+      if (!isJsonObject(item.data))
+        throw new GraphQLError(GRAPHQL_ONLY_ERRORS.DATA_NOT_OBJECT, { extensions: { code: 'DATA_NOT_OBJECT' satisfies keyof typeof GRAPHQL_ONLY_ERRORS } });
       return item.data;
     },
     // The other attributes resolve by name (graphql-js's default resolver): absent ones are null.

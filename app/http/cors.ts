@@ -11,7 +11,12 @@ export function corsMiddleware(policy: CorsPolicy): RequestHandler {
   return (req, res, next) => {
     const origin = req.headers.origin;
     const requestMethod = req.headers['access-control-request-method'];
-    const preflight = preflightAnswer(policy, { method: req.method, path: requestTarget(req.url).path, origin, requestMethod: Array.isArray(requestMethod) ? requestMethod[0] : requestMethod });
+    const preflight = preflightAnswer(policy, {
+      method: req.method,
+      path: requestTarget(req.url).path,
+      origin,
+      requestMethod: Array.isArray(requestMethod) ? requestMethod[0] : requestMethod,
+    });
     if (preflight) {
       res.status(preflight.status).set(preflight.headers).end();
       return;

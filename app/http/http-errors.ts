@@ -7,7 +7,10 @@ import { graphqlErrorBody, toErrorResponse, type ErrorResponse } from '../wire/e
  */
 export function sendError(res: Response, error: unknown, fields: Record<string, unknown> = {}): ErrorResponse {
   const answer = toErrorResponse(error);
-  res.status(answer.status).set(answer.headers).json({ ...fields, ...answer.body });
+  res
+    .status(answer.status)
+    .set(answer.headers)
+    .json({ ...fields, ...answer.body });
   return answer;
 }
 

@@ -37,7 +37,9 @@ export function operationGate(deps: { serving: Serving; verifier: TokenVerifier 
         res.set('Allow', allow.join(', ')).status(204).end();
         return;
       }
-      const message = operation ? `${operation.method} ${operation.path} is served by the DELETE Lambda, through the load balancer` : `Method ${req.method} not allowed; use ${allow.filter((m) => m !== 'OPTIONS' && m !== 'HEAD').join(' or ')}`;
+      const message = operation
+        ? `${operation.method} ${operation.path} is served by the DELETE Lambda, through the load balancer`
+        : `Method ${req.method} not allowed; use ${allow.filter((m) => m !== 'OPTIONS' && m !== 'HEAD').join(' or ')}`;
       return next(new HttpError('METHOD_NOT_ALLOWED', message, { Allow: allow.join(', ') }));
     }
     res.locals.operation = operation;
@@ -69,7 +71,10 @@ export function bindOperations(app: Express, handlers: OperationHandlers, servin
   const missing = served.filter((operation) => !(operation.id in handlers)).map((operation) => operation.id);
   if (unknown.length > 0 || missing.length > 0) {
     throw new Error(
-      [unknown.length > 0 ? `handlers with no catalogue entry: ${unknown.join(', ')}` : '', missing.length > 0 ? `catalogue entries with no handler: ${missing.join(', ')}` : '']
+      [
+        unknown.length > 0 ? `handlers with no catalogue entry: ${unknown.join(', ')}` : '',
+        missing.length > 0 ? `catalogue entries with no handler: ${missing.join(', ')}` : '',
+      ]
         .filter(Boolean)
         .join('; ') + ' (app/wire/operations.ts)',
     );

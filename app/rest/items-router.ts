@@ -43,7 +43,10 @@ export function itemsHandlers(deps: { itemService: ItemService; maxBodyBytes: nu
 
   const createItem = async (req: Request, res: Response): Promise<void> => {
     const item = await itemService.create(req.body, { by: res.locals.principal?.sub });
-    res.status(201).location(`/picus/get/${encodeURIComponent(item.id)}`).json({ id: item.id });
+    res
+      .status(201)
+      .location(`/picus/get/${encodeURIComponent(item.id)}`)
+      .json({ id: item.id });
   };
 
   const getItem = async (req: Request, res: Response): Promise<void> => {

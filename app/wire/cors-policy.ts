@@ -16,7 +16,14 @@ export interface CorsPolicy {
 const resolvers = { production: createResolver({ production: true }), development: createResolver({ production: false }) };
 
 /** Request headers a frontend may send beyond the CORS-safelisted ones. */
-export const CORS_ALLOWED_HEADERS = ['Content-Type', 'Authorization', 'If-Match', 'If-None-Match', 'apollo-require-preflight', 'x-apollo-operation-name'] as const;
+export const CORS_ALLOWED_HEADERS = [
+  'Content-Type',
+  'Authorization',
+  'If-Match',
+  'If-None-Match',
+  'apollo-require-preflight',
+  'x-apollo-operation-name',
+] as const;
 /** Response headers scripts may read beyond the CORS-safelisted ones. */
 export const CORS_EXPOSED_HEADERS = ['Location', 'Link', 'Retry-After', 'X-Request-Id', 'ETag', 'WWW-Authenticate'] as const;
 /** Seconds a browser may reuse a preflight answer: Chromium caps it at 7200 (2 h), so more buys nothing there. */

@@ -78,7 +78,10 @@ export function graphqlCodeOf(code: ErrorCode): string {
 }
 
 /** The codes the local ALB answers with itself (its edge token check, its limits, its targets failing). */
-export type EdgeErrorCode = Extract<ErrorCode, 'UNAUTHENTICATED' | 'PAYLOAD_TOO_LARGE' | 'JWKS_UNAVAILABLE' | 'BAD_GATEWAY' | 'NO_HEALTHY_TARGET' | 'GATEWAY_TIMEOUT'>;
+export type EdgeErrorCode = Extract<
+  ErrorCode,
+  'UNAUTHENTICATED' | 'PAYLOAD_TOO_LARGE' | 'JWKS_UNAVAILABLE' | 'BAD_GATEWAY' | 'NO_HEALTHY_TARGET' | 'GATEWAY_TIMEOUT'
+>;
 
 /** An error a transport raises itself (405, 431, draining, the ALB's answers), with any headers it implies (Allow). */
 export class HttpError extends Error {
@@ -93,7 +96,8 @@ export class HttpError extends Error {
 }
 
 /** 400 for two Authorization headers: parsers differ on which one counts, so neither is used (RFC 6750 invalid_request). */
-export const duplicateAuthorizationError = (): HttpError => new HttpError('VALIDATION_FAILED', 'Send one Authorization header', { 'WWW-Authenticate': INVALID_REQUEST_CHALLENGE });
+export const duplicateAuthorizationError = (): HttpError =>
+  new HttpError('VALIDATION_FAILED', 'Send one Authorization header', { 'WWW-Authenticate': INVALID_REQUEST_CHALLENGE });
 
 /** 400 for a path parameter whose percent-escapes do not decode (the catalogue's `malformed` resolution). */
 export const malformedPathError = (): HttpError => new HttpError('VALIDATION_FAILED', 'Malformed percent-encoding in the path');
@@ -134,7 +138,8 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   const parserError = typeof known.type === 'string' ? BODY_PARSER_ERRORS[known.type] : undefined;
   if (parserError) return response(parserError.code, parserError.message, {}, false);
   // Express 5 rejects undecodable path parameters (`%E0%A4%A`) with a 400 URIError.
-  if (error instanceof URIError || known.status === 400 || known.statusCode === 400) return response('VALIDATION_FAILED', ERROR_CATALOGUE.VALIDATION_FAILED.message, {}, false);
+  if (error instanceof URIError || known.status === 400 || known.statusCode === 400)
+    return response('VALIDATION_FAILED', ERROR_CATALOGUE.VALIDATION_FAILED.message, {}, false);
   return response('INTERNAL', ERROR_CATALOGUE.INTERNAL.message, {}, true);
 }
 

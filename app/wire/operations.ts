@@ -53,7 +53,16 @@ export const OPERATIONS = [
   { id: 'getItem', method: 'GET', path: '/picus/get/{key}', target: 'service', auth: SCOPES.read, openapi: true, priority: 30 },
   // PUT /picus/put and PUT /picus/list keep the original's 405; DELETE /picus/list deletes the item "list", as the
   // original's ALB rule sent every DELETE /picus/* to its Lambda.
-  { id: 'replaceItem', method: 'PUT', path: '/picus/{key}', target: 'service', auth: SCOPES.write, except: ['/picus/put', '/picus/list'], openapi: true, priority: 35 },
+  {
+    id: 'replaceItem',
+    method: 'PUT',
+    path: '/picus/{key}',
+    target: 'service',
+    auth: SCOPES.write,
+    except: ['/picus/put', '/picus/list'],
+    openapi: true,
+    priority: 35,
+  },
   { id: 'deleteItem', method: 'DELETE', path: '/picus/{key}', target: 'lambda', auth: SCOPES.delete, openapi: true, priority: 40 },
   { id: 'graphqlPost', method: 'POST', path: '/graphql', target: 'service', auth: 'token', openapi: false, priority: 50 },
   { id: 'graphqlGet', method: 'GET', path: '/graphql', target: 'service', auth: 'token', openapi: false, priority: 51 },
@@ -70,7 +79,8 @@ export interface Serving {
   production: boolean;
 }
 
-export const servedOperations = (serving: Serving): readonly Operation[] => OPERATIONS.filter((operation: Operation) => !(serving.production && operation.developmentOnly));
+export const servedOperations = (serving: Serving): readonly Operation[] =>
+  OPERATIONS.filter((operation: Operation) => !(serving.production && operation.developmentOnly));
 
 export type Resolution =
   | { kind: 'operation'; operation: Operation; params: Record<string, string> }

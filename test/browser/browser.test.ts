@@ -24,7 +24,15 @@ describe('a browser frontend on another origin', () => {
   let pagePort: number;
 
   beforeAll(async () => {
-    const bundle = await build({ entryPoints: [join(__dirname, 'page/app.ts')], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2022', logLevel: 'silent' });
+    const bundle = await build({
+      entryPoints: [join(__dirname, 'page/app.ts')],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2022',
+      logLevel: 'silent',
+    });
     const script = bundle.outputFiles[0]!.text;
     pages = createServer((req, res) => {
       if (req.url === '/app.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
@@ -53,7 +61,7 @@ describe('a browser frontend on another origin', () => {
     }
   };
 
-  it('reads every route\'s answer and the headers it needs, from the allowed origin', async () => {
+  it("reads every route's answer and the headers it needs, from the allowed origin", async () => {
     const out = await run(`http://127.0.0.1:${pagePort}`);
     const id = (out.put!.body as { id: string }).id;
     expect(out.put).toMatchObject({ status: 201, location: `/picus/get/${id}` });

@@ -28,7 +28,11 @@ describe('authentication and scopes', () => {
   const call = async (base: string, method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(base + path, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...headers },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -58,13 +62,25 @@ describe('authentication and scopes', () => {
       const jwks = (await (await fetch(String(discovery.jwks_uri))).json()) as { keys: JWK[] };
       expect(jwks.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
       const basic = Buffer.from(`${LOCAL_CLIENT.id}:${LOCAL_CLIENT.secret}`).toString('base64');
-      const granted = await fetch(issuer.tokenUrl, { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&scope=picus%2Fread' });
+      const granted = await fetch(issuer.tokenUrl, {
+        method: 'POST',
+        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials&scope=picus%2Fread',
+      });
       const body = (await granted.json()) as { access_token: string; scope: string; token_type: string };
       expect(body).toMatchObject({ token_type: 'Bearer', scope: 'picus/read' });
       expect((await call(service, 'GET', '/picus/list', body.access_token)).status).toBe(200);
-      const wrong = await fetch(issuer.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=picus-local&client_secret=nope' });
+      const wrong = await fetch(issuer.tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials&client_id=picus-local&client_secret=nope',
+      });
       expect(wrong.status).toBe(401);
-      const tooMuch = await fetch(issuer.tokenUrl, { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&scope=picus%2Fadmin' });
+      const tooMuch = await fetch(issuer.tokenUrl, {
+        method: 'POST',
+        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials&scope=picus%2Fadmin',
+      });
       expect(((await tooMuch.json()) as { error: string }).error).toBe('invalid_scope');
     });
   });
@@ -99,7 +115,7 @@ describe('authentication and scopes', () => {
       ['for another audience', () => issuer.sign(claims({ aud: 'another-api' }))],
       ['unsigned (alg none)', async () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims())}.`],
       [
-        'HS256 keyed with the issuer\'s public key (algorithm confusion)',
+        "HS256 keyed with the issuer's public key (algorithm confusion)",
         async () => {
           const pem = await exportSPKI((await importJWK(issuer.currentPublicJwk(), 'RS256')) as CryptoKey);
           return new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', kid: issuer.currentPublicJwk().kid }).sign(new TextEncoder().encode(pem));
@@ -120,18 +136,24 @@ describe('authentication and scopes', () => {
 
     it.each(bad)('refuses a token that is %s: 401 error="invalid_token", on REST and GraphQL', async (_name, make) => {
       const bearer = await make();
-      for (const [method, path, body] of [['GET', '/picus/list'], ['POST', '/graphql', { query: '{ __typename }' }]] as const) {
+      for (const [method, path, body] of [
+        ['GET', '/picus/list'],
+        ['POST', '/graphql', { query: '{ __typename }' }],
+      ] as const) {
         const res = await call(service, method, path, bearer, body);
         expect([path, res.status]).toEqual([path, 401]);
         expect(res.headers.get('www-authenticate')).toBe('Bearer realm="picus", error="invalid_token"');
       }
     });
 
-    it.each([['Basic cGljdXM6cGljdXM='], ['Bearer'], ['Bearer a b'], ['bearer  x.y.z extra']])('refuses the Authorization header %j as invalid_token', async (header) => {
-      const res = await call(service, 'GET', '/picus/list', undefined, undefined, { authorization: header });
-      expect(res.status).toBe(401);
-      expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
-    });
+    it.each([['Basic cGljdXM6cGljdXM='], ['Bearer'], ['Bearer a b'], ['bearer  x.y.z extra']])(
+      'refuses the Authorization header %j as invalid_token',
+      async (header) => {
+        const res = await call(service, 'GET', '/picus/list', undefined, undefined, { authorization: header });
+        expect(res.status).toBe(401);
+        expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      },
+    );
 
     it('never takes a token from the query string', async () => {
       const res = await call(service, 'GET', `/picus/list?access_token=${await token()}`);
@@ -183,7 +205,7 @@ describe('authentication and scopes', () => {
     });
   });
 
-  describe('the edge (the local ALB\'s jwt-validation rules)', () => {
+  describe("the edge (the local ALB's jwt-validation rules)", () => {
     it('rejects a missing, bad or under-scoped token before any target sees it', async () => {
       const before = stack.alb.edgeRejections();
       expect((await call(edge, 'GET', '/picus/list')).status).toBe(401);
@@ -201,7 +223,11 @@ describe('authentication and scopes', () => {
       expect((await call(edge, 'DELETE', `/picus/${id}`, bearer)).status).toBe(200);
       expect((await call(edge, 'GET', '/health')).status).toBe(200);
       expect((await call(edge, 'GET', '/ready')).status).toBe(200);
-      const preflight = await call(edge, 'OPTIONS', '/picus/abc', undefined, undefined, { origin: 'http://localhost:5173', 'access-control-request-method': 'DELETE', 'access-control-request-headers': 'authorization' });
+      const preflight = await call(edge, 'OPTIONS', '/picus/abc', undefined, undefined, {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'DELETE',
+        'access-control-request-headers': 'authorization',
+      });
       expect(preflight.status).toBe(204);
     });
   });
@@ -232,7 +258,12 @@ describe('an issuer that is down', () => {
     const issuer = await startLocalIssuer();
     const bearer = await issuer.tokenFor(LOCAL_CLIENT);
     await issuer.stop();
-    const stack = await startLocalStack({ AUTH_ISSUER: issuer.url, AUTH_JWKS_URL: issuer.jwksUrl, AUTH_AUDIENCE: LOCAL_AUDIENCE, AUTH_JWKS_COOLDOWN_MS: '100' });
+    const stack = await startLocalStack({
+      AUTH_ISSUER: issuer.url,
+      AUTH_JWKS_URL: issuer.jwksUrl,
+      AUTH_AUDIENCE: LOCAL_AUDIENCE,
+      AUTH_JWKS_COOLDOWN_MS: '100',
+    });
     try {
       const down = await fetch(`${stack.service.url}/picus/list`, { headers: { authorization: `Bearer ${bearer}` } });
       expect(down.status).toBe(503);

@@ -26,14 +26,21 @@ describe('CORS through the local ALB', () => {
   });
   afterAll(() => stack.close());
 
-  it.each(servedOperations({ production: false }).map((r) => [r.method, r.path, r.target] as const))('answers the preflight of %s %s (served by the %s) from an allowed origin', async (method, path) => {
-    const res = await call('OPTIONS', path.replace(/\{[a-z]+\}/g, 'some-id'), { origin: ALLOWED, 'access-control-request-method': method, 'access-control-request-headers': 'authorization, content-type' });
-    expect(res.status).toBe(204);
-    expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED);
-    expect(res.headers.get('access-control-allow-methods')!.split(', ')).toContain(method);
-    expect(res.headers.get('access-control-allow-headers')).toContain('Authorization');
-    expect(res.headers.get('access-control-max-age')).toBe('7200');
-  });
+  it.each(servedOperations({ production: false }).map((r) => [r.method, r.path, r.target] as const))(
+    'answers the preflight of %s %s (served by the %s) from an allowed origin',
+    async (method, path) => {
+      const res = await call('OPTIONS', path.replace(/\{[a-z]+\}/g, 'some-id'), {
+        origin: ALLOWED,
+        'access-control-request-method': method,
+        'access-control-request-headers': 'authorization, content-type',
+      });
+      expect(res.status).toBe(204);
+      expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+      expect(res.headers.get('access-control-allow-methods')!.split(', ')).toContain(method);
+      expect(res.headers.get('access-control-allow-headers')).toContain('Authorization');
+      expect(res.headers.get('access-control-max-age')).toBe('7200');
+    },
+  );
 
   it('lets a browser DELETE through the Lambda and read its answer, and its 404', async () => {
     const id = await create();

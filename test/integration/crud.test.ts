@@ -23,7 +23,8 @@ describe('full CRUD', () => {
     const text = await res.text();
     return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as any };
   };
-  const gql = async (query: string, variables: Record<string, unknown> = {}, bearer = token) => (await call('POST', '/graphql', { query, variables }, {}, bearer)).json();
+  const gql = async (query: string, variables: Record<string, unknown> = {}, bearer = token) =>
+    (await call('POST', '/graphql', { query, variables }, {}, bearer)).json();
   const create = async (data: Record<string, unknown> = { n: 0 }) => (await call('POST', '/picus/put', data)).json().id as string;
 
   beforeAll(async () => {
@@ -89,7 +90,15 @@ describe('full CRUD', () => {
       expect((await call('PUT', `/picus/${id}`, {}, { 'if-match': '*' })).json()).toMatchObject({ code: 'VALIDATION_FAILED' });
       const reader = await issuer.tokenFor({ id: 'reader', secret: 'x', scopes: ['picus/read'] });
       expect((await call('PUT', `/picus/${id}`, { v: 1 }, { 'if-match': '*' }, reader)).status).toBe(401); // the edge refuses it
-      expect((await fetch(`${stack.service.url}/picus/${id}`, { method: 'PUT', headers: { authorization: `Bearer ${reader}`, 'content-type': 'application/json', 'if-match': '*' }, body: '{"v":1}' })).status).toBe(403);
+      expect(
+        (
+          await fetch(`${stack.service.url}/picus/${id}`, {
+            method: 'PUT',
+            headers: { authorization: `Bearer ${reader}`, 'content-type': 'application/json', 'if-match': '*' },
+            body: '{"v":1}',
+          })
+        ).status,
+      ).toBe(403);
       expect((await call('PUT', '/picus/put', { v: 1 }, { 'if-match': '*' })).status).toBe(405);
     });
 
@@ -113,7 +122,7 @@ describe('full CRUD', () => {
       expect((await gql('query($id: ID!) { item(id: $id) { version data } }', { id })).data.item).toEqual({ version: 2, data: { v: 2 } });
     });
 
-    it('deletes through the DELETE Lambda\'s Invoke API and returns the deleted id and data; NOT_FOUND after', async () => {
+    it("deletes through the DELETE Lambda's Invoke API and returns the deleted id and data; NOT_FOUND after", async () => {
       const id = await create({ bye: true });
       const before = stack.lambdaApi.invocations();
       const deleted = await gql('mutation($id: ID!) { deleteItem(id: $id) { id data } }', { id });
@@ -124,7 +133,7 @@ describe('full CRUD', () => {
       expect(again.errors[0].extensions.code).toBe('NOT_FOUND');
     });
 
-    it('needs picus/delete, which the Lambda checks on the caller\'s own token', async () => {
+    it("needs picus/delete, which the Lambda checks on the caller's own token", async () => {
       const id = await create();
       const writer = await issuer.tokenFor({ id: 'writer', secret: 'x', scopes: ['picus/read', 'picus/write'] });
       const refused = await gql('mutation($id: ID!) { deleteItem(id: $id) { id } }', { id }, writer);
@@ -157,7 +166,11 @@ describe('full CRUD', () => {
       const down = await startLocalStack({ AUTH_MODE: 'off', LAMBDA_ENDPOINT: 'http://127.0.0.1:9', DELETE_FUNCTION_NAME: 'picus-test-delete' });
       try {
         const { id } = await down.t.core.itemService.create({ x: 1 });
-        const res = await fetch(`${down.service.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `mutation { deleteItem(id: "${id}") { id } }` }) });
+        const res = await fetch(`${down.service.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: `mutation { deleteItem(id: "${id}") { id } }` }),
+        });
         const body = (await res.json()) as any;
         expect(body.errors[0].extensions).toEqual({ code: 'DELETE_UNAVAILABLE', retryAfterSeconds: 1 });
         expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);

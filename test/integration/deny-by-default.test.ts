@@ -99,7 +99,8 @@ describe('deny by default: no path around the token check', () => {
       for (const variant of [{ name: 'as catalogued', target: path }, ...pathVariants(path, 'http://alb.example')]) {
         for (const method of ['DELETE', 'GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'OPTIONS']) {
           const result = await handler(eventFor(kind, variant.target, method));
-          if (leaks({ status: result.statusCode, body: result.body })) through.push(`${kind} ${method} ${variant.target} (${variant.name}) -> ${result.statusCode}`);
+          if (leaks({ status: result.statusCode, body: result.body }))
+            through.push(`${kind} ${method} ${variant.target} (${variant.name}) -> ${result.statusCode}`);
         }
       }
     }
@@ -124,8 +125,12 @@ describe('deny by default: no path around the token check', () => {
 
   it('refuses to start with a handler that names no catalogue entry, or a catalogue entry with no handler', async () => {
     const handler = (_req: unknown, res: { end(): void }) => res.end();
-    await expect(createApp({ core: stack.t.core, extraHandlers: { adminDump: handler } as never })).rejects.toThrow(/handlers with no catalogue entry: adminDump/);
-    expect(() => bindOperations(express(), { health: handler }, { production: false })).toThrow(/catalogue entries with no handler: ready, listItems, createItem, getItem, replaceItem, graphqlPost/);
+    await expect(createApp({ core: stack.t.core, extraHandlers: { adminDump: handler } as never })).rejects.toThrow(
+      /handlers with no catalogue entry: adminDump/,
+    );
+    expect(() => bindOperations(express(), { health: handler }, { production: false })).toThrow(
+      /catalogue entries with no handler: ready, listItems, createItem, getItem, replaceItem, graphqlPost/,
+    );
     // In production the reference pages are not catalogued as served, so a handler for one is refused too.
     expect(() => bindOperations(express(), { referencePage: handler }, { production: true })).toThrow(/handlers with no catalogue entry: referencePage/);
   });

@@ -224,7 +224,12 @@ describe('GraphQL API in production', () => {
     const core = createCore(t.core.config, { doc });
     const { app: brokenApp } = await createApp({ core });
     const res = await request(brokenApp).post('/graphql').send({ query: '{ item(id: "x") { id } }' });
-    expect(res.body.errors[0]).toEqual({ message: 'Internal server error', locations: expect.any(Array), path: ['item'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(res.body.errors[0]).toEqual({
+      message: 'Internal server error',
+      locations: expect.any(Array),
+      path: ['item'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
     expect(JSON.stringify(res.body)).not.toMatch(/secret|ResourceNotFound/);
     destroyDocumentClient(doc);
   });

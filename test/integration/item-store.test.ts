@@ -22,7 +22,21 @@ describe('DynamoDB item store (real DynamoDB-compatible server)', () => {
   };
 
   it('round-trips JSON types exactly', async () => {
-    const data = { int: 42, neg: -7, float: 1.5, tiny: 1e-7, big: 1e20, max: Number.MAX_SAFE_INTEGER, t: true, f: false, n: null, s: 'ü 😀 \n "q"', arr: [1, 'two', [3], { four: 4 }], obj: { deep: { er: [] } }, empty: '' };
+    const data = {
+      int: 42,
+      neg: -7,
+      float: 1.5,
+      tiny: 1e-7,
+      big: 1e20,
+      max: Number.MAX_SAFE_INTEGER,
+      t: true,
+      f: false,
+      n: null,
+      s: 'ü 😀 \n "q"',
+      arr: [1, 'two', [3], { four: 4 }],
+      obj: { deep: { er: [] } },
+      empty: '',
+    };
     const item = await put(data);
     expect(await t.core.itemStore.get(item.id)).toEqual(item);
   });

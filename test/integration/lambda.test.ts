@@ -33,8 +33,10 @@ describe('DELETE Lambda', () => {
     const withCors = () => createHandler({ itemService: t.core.itemService, logger: silentLogger(), cors: { origins: ['http://localhost:5173'] } });
     const from = (event: ReturnType<typeof eventFor>, headers: Record<string, string>) => {
       // API Gateway REST (v1) keeps the client's header case; the ALB and HTTP APIs lower-case names.
-      const named = kind === 'apigw-v1' ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.replace(/(^|-)\w/g, (c) => c.toUpperCase()), v])) : headers;
-      if (event.multiValueHeaders) event.multiValueHeaders = { ...event.multiValueHeaders, ...Object.fromEntries(Object.entries(named).map(([k, v]) => [k, [v]])) };
+      const named =
+        kind === 'apigw-v1' ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.replace(/(^|-)\w/g, (c) => c.toUpperCase()), v])) : headers;
+      if (event.multiValueHeaders)
+        event.multiValueHeaders = { ...event.multiValueHeaders, ...Object.fromEntries(Object.entries(named).map(([k, v]) => [k, [v]])) };
       else event.headers = { ...event.headers, ...named };
       return event;
     };
@@ -51,7 +53,9 @@ describe('DELETE Lambda', () => {
     });
 
     it('answers a preflight for DELETE, and gives another origin no CORS headers', async () => {
-      const preflight = await withCors()(from(eventFor(kind, '/picus/abc', 'OPTIONS'), { origin: 'http://localhost:5173', 'access-control-request-method': 'DELETE' }));
+      const preflight = await withCors()(
+        from(eventFor(kind, '/picus/abc', 'OPTIONS'), { origin: 'http://localhost:5173', 'access-control-request-method': 'DELETE' }),
+      );
       expect(preflight.statusCode).toBe(204);
       expect(headerOf(preflight, 'access-control-allow-methods')).toBe('PUT, DELETE');
       const other = await withCors()(from(eventFor(kind, '/picus/abc'), { origin: 'https://evil.example' }));
@@ -76,13 +80,16 @@ describe('DELETE Lambda', () => {
       expect(JSON.parse(result.body)).toEqual({ error: "Item with id 'nope' not found", detail: "Item with id 'nope' not found", code: 'NOT_FOUND' });
     });
 
-    it.each(['/picus/', '/picus/get/abc', '/picus/list/x', '/other/abc', '/picus', '/picus/abc/', '/PICUS/abc', '/picus/..'])('answers 404 NOT_FOUND for %s, which the catalogue does not serve here, and deletes nothing', async (path) => {
-      await t.core.itemStore.put({ id: 'get', data: { keep: true } });
-      const result = await handler(eventFor(kind, path));
-      expect(result.statusCode).toBe(404);
-      expect(JSON.parse(result.body)).toMatchObject({ code: 'NOT_FOUND' });
-      await expect(t.core.itemService.get('get')).resolves.toMatchObject({ id: 'get' });
-    });
+    it.each(['/picus/', '/picus/get/abc', '/picus/list/x', '/other/abc', '/picus', '/picus/abc/', '/PICUS/abc', '/picus/..'])(
+      'answers 404 NOT_FOUND for %s, which the catalogue does not serve here, and deletes nothing',
+      async (path) => {
+        await t.core.itemStore.put({ id: 'get', data: { keep: true } });
+        const result = await handler(eventFor(kind, path));
+        expect(result.statusCode).toBe(404);
+        expect(JSON.parse(result.body)).toMatchObject({ code: 'NOT_FOUND' });
+        await expect(t.core.itemService.get('get')).resolves.toMatchObject({ id: 'get' });
+      },
+    );
 
     it('decodes the key once', async () => {
       await t.core.itemStore.put({ id: 'a b%20c', data: { x: 1 } });
@@ -138,12 +145,23 @@ describe('DELETE Lambda', () => {
   });
 
   it('answers 503 with Retry-After when DynamoDB is unreachable (a real client against a closed port)', async () => {
-    const core = createCore(loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: `http://127.0.0.1:${await freePort()}`, DYNAMODB_MAX_ATTEMPTS: '2', DYNAMODB_CONNECT_TIMEOUT_MS: '500' }));
+    const core = createCore(
+      loadConfig({
+        NODE_ENV: 'test',
+        DYNAMODB_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+        DYNAMODB_MAX_ATTEMPTS: '2',
+        DYNAMODB_CONNECT_TIMEOUT_MS: '500',
+      }),
+    );
     try {
       const down = createHandler({ itemService: core.itemService, logger: silentLogger() });
       const result = await down(eventFor('alb', '/picus/abc'));
       expect(result.statusCode).toBe(503);
-      expect(JSON.parse(result.body)).toEqual({ error: 'Failed to delete item from database', detail: 'Failed to delete item from database', code: 'DATABASE_UNAVAILABLE' });
+      expect(JSON.parse(result.body)).toEqual({
+        error: 'Failed to delete item from database',
+        detail: 'Failed to delete item from database',
+        code: 'DATABASE_UNAVAILABLE',
+      });
       expect(headerOf(result, 'retry-after')).toBe('1');
     } finally {
       core.close();
@@ -181,7 +199,8 @@ describe('the bundled Lambda (dist/lambda/handler.js)', () => {
     expect(bundle.bytes).toBeLessThan(1024 * 1024);
     expect(statSync(bundle.zip).size).toBeGreaterThan(0);
     const packages = new Set(bundle.inputs.map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1]).filter(Boolean));
-    for (const banned of ['express', '@apollo/server', '@as-integrations/express5', 'graphql', 'body-parser', 'helmet', '@aws-sdk/client-lambda']) expect([banned, packages.has(banned)]).toEqual([banned, false]);
+    for (const banned of ['express', '@apollo/server', '@as-integrations/express5', 'graphql', 'body-parser', 'helmet', '@aws-sdk/client-lambda'])
+      expect([banned, packages.has(banned)]).toEqual([banned, false]);
     expect(packages).toContain('@aws-sdk/lib-dynamodb');
     // The core's Lambda adapter (GraphQL's deleteItem) is replaced by a stand-in: the function deletes through its store.
     expect(bundle.inputs).toContain('left-out:./aws/lambda-item-deleter');
@@ -202,7 +221,9 @@ describe('the bundled Lambda (dist/lambda/handler.js)', () => {
     const result = JSON.parse(lines.find((l) => l.startsWith('RESULT '))!.slice(7)) as HttpResult;
     expect(result).toMatchObject({ statusCode: 200, statusDescription: '200 OK', isBase64Encoded: false });
     const logs = lines.filter((l) => !l.startsWith('RESULT ')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(logs).toContainEqual(expect.objectContaining({ service: 'picus-delete', msg: 'request', status: 200, traceId: '1-67891233-abcdef012345678912345678', requestId: 'req-1' }));
+    expect(logs).toContainEqual(
+      expect.objectContaining({ service: 'picus-delete', msg: 'request', status: 200, traceId: '1-67891233-abcdef012345678912345678', requestId: 'req-1' }),
+    );
     const logText = JSON.stringify(logs);
     expect(logText).not.toContain('user-agent');
     expect(logText).not.toContain(id);

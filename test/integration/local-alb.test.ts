@@ -96,7 +96,11 @@ describe('local ALB in front of the service and the Lambda', () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       const body = JSON.stringify({ query: `{ __typename } # ${'x'.repeat(1_000_000)}` });
-      const first = await send(alb.url, { method: 'POST', path: '/graphql', body, headers: { 'content-type': 'application/graphql-response+json' } }, { agent, timeoutMs: 5000 });
+      const first = await send(
+        alb.url,
+        { method: 'POST', path: '/graphql', body, headers: { 'content-type': 'application/graphql-response+json' } },
+        { agent, timeoutMs: 5000 },
+      );
       expect(first.status).toBe(400);
       const next = await send(alb.url, { method: 'GET', path: '/health' }, { agent, timeoutMs: 5000 });
       expect({ status: next.status, error: next.error }).toEqual({ status: 200, error: undefined });
@@ -168,7 +172,13 @@ describe('local ALB service targets', () => {
     let arrive!: () => void;
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    const state = { url: '', healthy: true, server: undefined as unknown as Server, slowArrived: new Promise<void>((resolve) => (arrive = resolve)), releaseSlow: release };
+    const state = {
+      url: '',
+      healthy: true,
+      server: undefined as unknown as Server,
+      slowArrived: new Promise<void>((resolve) => (arrive = resolve)),
+      releaseSlow: release,
+    };
     state.server = createServer((req, res) => {
       if (req.url === '/health') {
         res.writeHead(state.healthy ? 200 : 503).end();
@@ -217,7 +227,9 @@ describe('local ALB service targets', () => {
     try {
       alb.registerTarget(a.url);
       await alb.waitFor(a.url, 'healthy');
-      const slow = request(alb.url).get('/openapi.json').then((res) => res); // supertest sends on then()
+      const slow = request(alb.url)
+        .get('/openapi.json')
+        .then((res) => res); // supertest sends on then()
       await a.slowArrived;
       alb.registerTarget(b.url);
       await alb.waitFor(b.url, 'healthy');

@@ -53,10 +53,14 @@ describe('the published REST contract', () => {
     expect(contractProblems(res(200, { id: 'abc', data: {} }, { 'content-type': 'application/json', etag: '"1.x"' }))).toEqual([]);
     expect(contractProblems(res(418, {}))).toEqual(['GET /picus/get/abc -> 418: status 418 is not documented for GET /picus/get/{key}']);
     expect(contractProblems(res(200, { id: 'abc', data: {} }))).toEqual(['GET /picus/get/abc -> 200: header ETag is required']);
-    expect(contractProblems(res(200, { id: 'abc', data: {}, secret: 1 }, { 'content-type': 'application/json', etag: '"1.x"' }))[0]).toMatch(/must NOT have additional properties/);
+    expect(contractProblems(res(200, { id: 'abc', data: {}, secret: 1 }, { 'content-type': 'application/json', etag: '"1.x"' }))[0]).toMatch(
+      /must NOT have additional properties/,
+    );
     expect(contractProblems(res(404, { error: 'x' }))[0]).toMatch(/must have required property 'code'/);
     expect(contractProblems({ ...res(404, { error: 'Not found', code: 'NOT_FOUND' }), url: '/not/documented' })).toEqual([]);
-    expect(contractProblems({ ...res(200, { secret: 1 }), url: '/picus/list/' })).toEqual(['GET /picus/list/ -> 200 (no operation of the contract): a request the contract does not describe was not refused']);
+    expect(contractProblems({ ...res(200, { secret: 1 }), url: '/picus/list/' })).toEqual([
+      'GET /picus/list/ -> 200 (no operation of the contract): a request the contract does not describe was not refused',
+    ]);
     expect(contractProblems({ ...res(404, { oops: true }), url: '/not/documented' })[0]).toMatch(/must have required property 'error'/);
     expect(contractProblems({ ...res(200, { data: {} }), url: '/graphql' })).toEqual([]);
   });

@@ -57,7 +57,10 @@ describe.each(TARGETS)('REST API, %s', (_name, start) => {
   afterAll(() => target.close());
 
   const create = async (data: unknown): Promise<string> => {
-    const res = await request(app).post('/picus/put').send(data as object).expect(201);
+    const res = await request(app)
+      .post('/picus/put')
+      .send(data as object)
+      .expect(201);
     return res.body.id as string;
   };
 
@@ -90,7 +93,21 @@ describe.each(TARGETS)('REST API, %s', (_name, start) => {
     });
 
     it('round-trips every JSON type exactly (the original turned numbers into strings and failed on floats)', async () => {
-      const data = { int: 1, neg: -42, float: 1.5, small: 0.000123, big: 12345678901234, exp: 1e21, t: true, f: false, n: null, s: 'naïve 😀 日本', arr: [1, 2.5, 'x', null, [true], { k: 'v' }], nested: { a: { b: { c: [] } } }, empty: '' };
+      const data = {
+        int: 1,
+        neg: -42,
+        float: 1.5,
+        small: 0.000123,
+        big: 12345678901234,
+        exp: 1e21,
+        t: true,
+        f: false,
+        n: null,
+        s: 'naïve 😀 日本',
+        arr: [1, 2.5, 'x', null, [true], { k: 'v' }],
+        nested: { a: { b: { c: [] } } },
+        empty: '',
+      };
       const id = await create(data);
       const res = await request(app).get(`/picus/get/${id}`).expect(200);
       expect(res.body.data).toEqual(data);
@@ -135,12 +152,18 @@ describe.each(TARGETS)('REST API, %s', (_name, start) => {
     });
 
     it('rejects a body without a content type with 415', async () => {
-      const res = await request(app).post('/picus/put').serialize((x: string) => x).send('{"a":1}').unset('Content-Type');
+      const res = await request(app)
+        .post('/picus/put')
+        .serialize((x: string) => x)
+        .send('{"a":1}')
+        .unset('Content-Type');
       expectJsonError(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
     });
 
     it('rejects a body over the limit with 413', async () => {
-      const res = await request(app).post('/picus/put').send({ s: 'x'.repeat(351 * 1024) });
+      const res = await request(app)
+        .post('/picus/put')
+        .send({ s: 'x'.repeat(351 * 1024) });
       expectJsonError(res, 413, 'PAYLOAD_TOO_LARGE');
     });
 
@@ -154,7 +177,9 @@ describe.each(TARGETS)('REST API, %s', (_name, start) => {
     it('rejects nesting deeper than 32 levels with 400 (the embedded server does not check it)', async () => {
       let deep: unknown = 1;
       for (let i = 0; i < 40; i += 1) deep = { a: deep };
-      const res = await request(app).post('/picus/put').send(deep as object);
+      const res = await request(app)
+        .post('/picus/put')
+        .send(deep as object);
       expectJsonError(res, 400, 'VALIDATION_FAILED', 'Data is nested too deeply: at most 32 levels are allowed');
     });
 
@@ -218,7 +243,7 @@ describe.each(TARGETS)('REST API, %s', (_name, start) => {
       expectJsonError(await request(app).get(path), 404, 'NOT_FOUND', 'Not found');
     });
 
-    it('leaves DELETE to the Lambda: 405 from the service alone, and through the ALB the Lambda\'s 404 for a path that is no key', async () => {
+    it("leaves DELETE to the Lambda: 405 from the service alone, and through the ALB the Lambda's 404 for a path that is no key", async () => {
       const res = await request(app).delete('/picus/get/abc');
       if (target.lambdaDeletes) expectJsonError(res, 404, 'NOT_FOUND');
       else expectJsonError(res, 405, 'METHOD_NOT_ALLOWED');
@@ -293,7 +318,15 @@ describe.each(TARGETS)('REST API, %s', (_name, start) => {
           'x-frame-options': 'DENY',
           'cross-origin-resource-policy': 'same-origin',
         });
-        for (const name of ['x-powered-by', 'x-xss-protection', 'x-dns-prefetch-control', 'x-download-options', 'origin-agent-cluster', 'referrer-policy', 'cross-origin-opener-policy']) {
+        for (const name of [
+          'x-powered-by',
+          'x-xss-protection',
+          'x-dns-prefetch-control',
+          'x-download-options',
+          'origin-agent-cluster',
+          'referrer-policy',
+          'cross-origin-opener-policy',
+        ]) {
           expect(res.headers[name]).toBeUndefined();
         }
       } finally {

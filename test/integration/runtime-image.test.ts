@@ -13,7 +13,11 @@ const ROOT = join(__dirname, '..', '..');
 
 /** The stages of the Dockerfile, by name, as lists of instructions. */
 function dockerStages(): Map<string, string[]> {
-  const lines = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = readFileSync(join(ROOT, 'Dockerfile'), 'utf8')
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const stages = new Map<string, string[]>();
   let current: string[] | undefined;
   for (const line of lines) {
@@ -45,9 +49,16 @@ describe('Dockerfile', () => {
     expect(runtime.join('\n')).not.toMatch(/curl|wget/);
   });
 
-  it('removes every package manager from the runtime stage: npm, npx, corepack and the base image\'s yarn 1', () => {
+  it("removes every package manager from the runtime stage: npm, npx, corepack and the base image's yarn 1", () => {
     const removal = runtime.find((l) => l.startsWith('RUN rm -rf'))!;
-    for (const path of ['/usr/local/lib/node_modules/npm', '/usr/local/bin/npx', '/usr/local/lib/node_modules/corepack', '/opt/yarn-v*', '/usr/local/bin/yarn', '/usr/local/bin/yarnpkg']) {
+    for (const path of [
+      '/usr/local/lib/node_modules/npm',
+      '/usr/local/bin/npx',
+      '/usr/local/lib/node_modules/corepack',
+      '/opt/yarn-v*',
+      '/usr/local/bin/yarn',
+      '/usr/local/bin/yarnpkg',
+    ]) {
       expect([path, removal.includes(path)]).toEqual([path, true]);
     }
   });
@@ -92,12 +103,18 @@ describe('the runtime stage, replayed without a container engine', () => {
   it('starts node dist/app/main.js with production dependencies only, serves REST and GraphQL, and stops on SIGTERM', async () => {
     expect(existsSync(join(dir, 'node_modules', 'typescript'))).toBe(false);
     expect(existsSync(join(dir, 'node_modules', 'dynalite'))).toBe(false);
-    const service = await startServiceProcess({ LOG_LEVEL: 'info', DYNAMODB_ENDPOINT: t.endpoint, DYNAMODB_TABLE_NAME: t.core.config.tableName, SHUTDOWN_DELAY_MS: '0' }, { root: dir });
+    const service = await startServiceProcess(
+      { LOG_LEVEL: 'info', DYNAMODB_ENDPOINT: t.endpoint, DYNAMODB_TABLE_NAME: t.core.config.tableName, SHUTDOWN_DELAY_MS: '0' },
+      { root: dir },
+    );
     try {
       await request(service.url).get('/health').expect(200, { service: 'picus-api', status: 'healthy' });
       const { body } = await request(service.url).post('/picus/put').send({ image: 'runtime' }).expect(201);
       await request(service.url).get(`/picus/get/${body.id}`).expect(200);
-      const gql = await request(service.url).post('/graphql').send({ query: `{ item(id: "${body.id}") { data } }` }).expect(200);
+      const gql = await request(service.url)
+        .post('/graphql')
+        .send({ query: `{ item(id: "${body.id}") { data } }` })
+        .expect(200);
       expect(gql.body).toEqual({ data: { item: { data: { image: 'runtime' } } } });
     } finally {
       expect(await service.stop('SIGTERM')).toBe(0);

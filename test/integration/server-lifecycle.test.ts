@@ -15,8 +15,14 @@ describe('when DynamoDB is unreachable', () => {
     const running = await startService(core, { port: 0, host: '127.0.0.1' });
     try {
       const started = Date.now();
-      for (const [method, path] of [['get', '/picus/get/x'], ['get', '/picus/list'], ['get', '/picus/list?limit=5'], ['post', '/picus/put']] as const) {
-        const res = await request(running.url)[method](path).send(method === 'post' ? { a: 1 } : undefined);
+      for (const [method, path] of [
+        ['get', '/picus/get/x'],
+        ['get', '/picus/list'],
+        ['get', '/picus/list?limit=5'],
+        ['post', '/picus/put'],
+      ] as const) {
+        const client = request(running.url);
+        const res = await (method === 'post' ? client.post(path).send({ a: 1 }) : client.get(path));
         expect(res.status).toBe(503);
         expect(res.body).toEqual({ error: 'Database temporarily unavailable, retry later', code: 'DATABASE_UNAVAILABLE' });
         expect(res.headers['retry-after']).toBe('1');
@@ -39,7 +45,9 @@ describe('when DynamoDB is unreachable', () => {
     await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
     const { port } = blackhole.address() as AddressInfo;
     // 300 ms per attempt, 2 attempts: the service must answer well before a client would time out.
-    const core = createCore(loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: `http://127.0.0.1:${port}`, DYNAMODB_REQUEST_TIMEOUT_MS: '300', DYNAMODB_MAX_ATTEMPTS: '2' }));
+    const core = createCore(
+      loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: `http://127.0.0.1:${port}`, DYNAMODB_REQUEST_TIMEOUT_MS: '300', DYNAMODB_MAX_ATTEMPTS: '2' }),
+    );
     const running = await startService(core, { port: 0, host: '127.0.0.1' });
     try {
       const started = Date.now();
@@ -71,11 +79,20 @@ describe('graceful shutdown', () => {
     const arrived = once(running.server, 'request');
     let sendRest!: () => void;
     const inFlight = new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
-      const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/picus/put', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, body: text }));
-      });
+      const req = httpRequest(
+        {
+          port,
+          host: '127.0.0.1',
+          method: 'POST',
+          path: '/picus/put',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, body: text }));
+        },
+      );
       req.on('error', reject);
       req.write(body.slice(0, 500));
       sendRest = () => req.end(body.slice(500));
@@ -121,10 +138,20 @@ describe('production entry point (app/main.ts)', () => {
   });
 
   it('logs JSON, serves, and exits 0 on SIGTERM', async () => {
-    const service = await startServiceProcess({ DYNAMODB_ENDPOINT: t.endpoint, DYNAMODB_TABLE_NAME: t.core.config.tableName, LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '0' });
+    const service = await startServiceProcess({
+      DYNAMODB_ENDPOINT: t.endpoint,
+      DYNAMODB_TABLE_NAME: t.core.config.tableName,
+      LOG_LEVEL: 'info',
+      SHUTDOWN_DELAY_MS: '0',
+    });
     await request(service.url).post('/picus/put').send({ secret: 'do-not-log' }).expect(201);
     expect(await service.stop('SIGTERM')).toBe(0);
-    const lines = service.output().trim().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = service
+      .output()
+      .trim()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['listening', 'request', 'stop signal received', 'stopped']));
     const access = lines.find((l) => l.msg === 'request' && l.route === '/picus/put')!;
     expect(access).toMatchObject({ method: 'POST', route: '/picus/put', status: 201, level: 'info' });

@@ -14,7 +14,11 @@ import { startLocalIssuer, type IssuerClient, type LocalIssuer } from '../../loc
 
 const SCRIPT = resolve(__dirname, '../../scripts/deploy/smoke-token.sh');
 const POOL = 'us-east-1_Smoke1';
-const SMOKE: IssuerClient = { id: '4smoketestclient0000000000', secret: 'smokeSecret0123456789abcdefghij', scopes: ['picus/read', 'picus/write', 'picus/delete'] };
+const SMOKE: IssuerClient = {
+  id: '4smoketestclient0000000000',
+  secret: 'smokeSecret0123456789abcdefghij',
+  scopes: ['picus/read', 'picus/write', 'picus/delete'],
+};
 
 let issuer: LocalIssuer;
 let bin: string;
@@ -41,7 +45,9 @@ afterAll(async () => {
 
 const run = async (args: string[], env: Record<string, string> = {}) => {
   try {
-    const { stdout, stderr } = await promisify(execFile)('bash', [SCRIPT, ...args], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_ACTIONS: '', ...env } });
+    const { stdout, stderr } = await promisify(execFile)('bash', [SCRIPT, ...args], {
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_ACTIONS: '', ...env },
+    });
     return { code: 0, stdout: stdout.trim(), stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -58,7 +64,7 @@ describe('scripts/deploy/smoke-token.sh', () => {
     expect(payload.client_id).toBe(SMOKE.id);
   });
 
-  it('masks the client secret and the token in GitHub\'s log, and prints nothing but the token', async () => {
+  it("masks the client secret and the token in GitHub's log, and prints nothing but the token", async () => {
     const result = await run([POOL, SMOKE.id, issuer.tokenUrl], { GITHUB_ACTIONS: 'true' });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`::add-mask::${SMOKE.secret}`);

@@ -22,7 +22,15 @@ describe('token checks that hold under failure and odd input', () => {
     return { iss: issuer.url, sub: 'someone', aud: LOCAL_AUDIENCE, client_id: 'picus-test', scope: ALL, iat: now, exp: now + 600, ...extra };
   };
   const verifierFor = (jwksUrl: string, cooldownMs = 30_000): TokenVerifier =>
-    tokenVerifierFor({ mode: 'jwt', issuer: issuer.url, jwksUrl, audience: [LOCAL_AUDIENCE], clientIds: [], jwksCooldownMs: cooldownMs, clockToleranceSeconds: 30 })!;
+    tokenVerifierFor({
+      mode: 'jwt',
+      issuer: issuer.url,
+      jwksUrl,
+      audience: [LOCAL_AUDIENCE],
+      clientIds: [],
+      jwksCooldownMs: cooldownMs,
+      clockToleranceSeconds: 30,
+    })!;
 
   beforeAll(async () => {
     issuer = await startLocalIssuer();
@@ -48,11 +56,17 @@ describe('token checks that hold under failure and odd input', () => {
       await new Promise((resolve) => server.close(resolve));
     });
 
-    it.each(['status-500', 'not-json', 'hang'] as const)('is "issuer unavailable" (AUTH_UNAVAILABLE), never an invalid token, when it answers %s', async (kind) => {
-      answer = kind;
-      const error = await verifierFor(url).verify(await issuer.sign(claims())).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(AuthUnavailableError);
-    }, 10_000);
+    it.each(['status-500', 'not-json', 'hang'] as const)(
+      'is "issuer unavailable" (AUTH_UNAVAILABLE), never an invalid token, when it answers %s',
+      async (kind) => {
+        answer = kind;
+        const error = await verifierFor(url)
+          .verify(await issuer.sign(claims()))
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(AuthUnavailableError);
+      },
+      10_000,
+    );
 
     it('fetches a handful of times, not once per request, for a flood of 300 unknown kids while it answers 500', async () => {
       answer = 'status-500';
@@ -101,9 +115,18 @@ describe('token checks that hold under failure and odd input', () => {
     it('refuses two Authorization headers with 400 invalid_request, a valid token among them, at the service and through the ALB', async () => {
       const token = await issuer.sign(claims());
       for (const base of [stack.service.url, stack.alb.url]) {
-        for (const pair of [[`Bearer ${token}`, 'Bearer junk'], [`Bearer ${token}`, `Bearer ${token}`]]) {
+        for (const pair of [
+          [`Bearer ${token}`, 'Bearer junk'],
+          [`Bearer ${token}`, `Bearer ${token}`],
+        ]) {
           const res = await send(base, { method: 'GET', path: '/picus/list', headers: { authorization: pair } }, { agent: false });
-          expect([base, pair[1] === 'Bearer junk' ? 'junk' : 'same', res.status, JSON.parse(res.body).code, res.headers['www-authenticate']]).toEqual([base, pair[1] === 'Bearer junk' ? 'junk' : 'same', 400, 'VALIDATION_FAILED', 'Bearer error="invalid_request"']);
+          expect([base, pair[1] === 'Bearer junk' ? 'junk' : 'same', res.status, JSON.parse(res.body).code, res.headers['www-authenticate']]).toEqual([
+            base,
+            pair[1] === 'Bearer junk' ? 'junk' : 'same',
+            400,
+            'VALIDATION_FAILED',
+            'Bearer error="invalid_request"',
+          ]);
         }
       }
     });

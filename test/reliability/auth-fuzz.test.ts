@@ -29,7 +29,13 @@ afterAll(async () => {
 });
 
 const b64 = (value: string) => Buffer.from(value).toString('base64url');
-const jsonish = fc.oneof(fc.json(), fc.string(), fc.constant('{"alg":"none"}'), fc.constant('{"alg":"HS256","typ":"JWT"}'), fc.constant('{"alg":"RS256","kid":"nope"}'));
+const jsonish = fc.oneof(
+  fc.json(),
+  fc.string(),
+  fc.constant('{"alg":"none"}'),
+  fc.constant('{"alg":"HS256","typ":"JWT"}'),
+  fc.constant('{"alg":"RS256","kid":"nope"}'),
+);
 const jwtShaped = fc.tuple(jsonish, jsonish, fc.string()).map(([h, p, s]) => `${b64(h)}.${b64(p)}.${b64(s)}`);
 const token68 = fc.stringMatching(/^[A-Za-z0-9\-._~+/]{1,400}=*$/);
 const header = fc.oneof(
@@ -55,7 +61,11 @@ it('answers every hostile Authorization header with a clean 401 (or 400/431), ne
       let headerValue = authorization;
       // Node refuses to send control characters in a header; such a client never reaches us, so strip them.
       headerValue = [...headerValue].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? '' : c.charCodeAt(0) > 0xff ? '?' : c)).join('');
-      const result = await send(stack.alb.url, { ...route, headers: { 'content-type': 'application/json', authorization: headerValue } }, { agent, timeoutMs: 10_000 });
+      const result = await send(
+        stack.alb.url,
+        { ...route, headers: { 'content-type': 'application/json', authorization: headerValue } },
+        { agent, timeoutMs: 10_000 },
+      );
       const where = `${route.method} ${route.path} ${JSON.stringify(headerValue.slice(0, 80))} -> ${result.status} ${result.error ?? ''} ${result.body.slice(0, 200)}`;
       if (result.status === 0 || result.status >= 500) throw new Error(`no 5xx or dropped connection: ${where}`);
       if (![400, 401, 431].includes(result.status)) throw new Error(`a hostile header must not pass: ${where}`);

@@ -39,7 +39,9 @@ describe('DynamoDB outage under load', () => {
   });
 
   it('answers 503 within its timeout, stays alive and loses no acknowledged write through a freeze and a crash', async () => {
-    const seeded = (await (await fetch(`${service.url}/picus/put`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"seeded":true}' })).json()) as { id: string };
+    const seeded = (await (
+      await fetch(`${service.url}/picus/put`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"seeded":true}' })
+    ).json()) as { id: string };
     const mix = (i: number): LoadRequest => {
       if (i % 2 === 0) return { method: 'POST', path: '/picus/put', body: JSON.stringify({ seq: i, text: `write ${i} ✓` }) };
       if (i % 4 === 1) return { method: 'GET', path: `/picus/get/${seeded.id}` };

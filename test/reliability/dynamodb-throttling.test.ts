@@ -61,7 +61,7 @@ const graphql = (query: string, variables: Record<string, unknown> = {}) => api(
 const create = async (data: Record<string, unknown>): Promise<string> => (await api().post('/picus/put').send(data).expect(201)).body.id;
 /** Waits until `value()` has not changed for a second (retries still in their backoff have landed). */
 const settled = async (value: () => number): Promise<void> => {
-  for (let last = -1, stableSince = Date.now(); Date.now() - stableSince < 1000; ) {
+  for (let last = -1, stableSince = Date.now(); Date.now() - stableSince < 1000;) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const now = value();
     if (now !== last) [last, stableSince] = [now, Date.now()];
@@ -100,7 +100,9 @@ it('rides out a passing throttle: every first attempt throttled, every request a
   const deleted = await lambda(eventFor('alb', `/picus/${existing}`));
   expect(deleted.statusCode).toBe(200);
 
-  process.stdout.write(`dynamodb throttling, passing: ${JSON.stringify({ received: Object.fromEntries(proxy.received), throttled: Object.fromEntries(proxy.throttled) })}\n`);
+  process.stdout.write(
+    `dynamodb throttling, passing: ${JSON.stringify({ received: Object.fromEntries(proxy.received), throttled: Object.fromEntries(proxy.throttled) })}\n`,
+  );
   // Each operation was throttled, and each throttled call was retried exactly once.
   for (const operation of ['PutItem', 'GetItem', 'Scan', 'BatchGetItem', 'DeleteItem']) {
     const throttled = proxy.throttled.get(operation) ?? 0;
@@ -124,20 +126,23 @@ it('under a lasting throttle: 503 DATABASE_UNAVAILABLE with Retry-After everywhe
     const unavailable = { error: 'Database temporarily unavailable, retry later', code: 'DATABASE_UNAVAILABLE' };
     expect([i, res.status, res.body, res.headers['retry-after']]).toEqual([i, 503, unavailable, '1']);
   }
-  const gql = await Promise.all([
-    graphql('query($id: ID!) { item(id: $id) { id } }', { id }),
-    graphql('mutation { createItem(data: {lost: false}) { id } }'),
-  ]);
+  const gql = await Promise.all([graphql('query($id: ID!) { item(id: $id) { id } }', { id }), graphql('mutation { createItem(data: {lost: false}) { id } }')]);
   for (const res of gql) expect(res.body.errors[0].extensions).toEqual({ code: 'DATABASE_UNAVAILABLE' });
   const deleted = await lambda(eventFor('alb', `/picus/${id}`));
-  expect([deleted.statusCode, JSON.parse(deleted.body).code, deleted.headers?.['retry-after'] ?? deleted.headers?.['Retry-After']]).toEqual([503, 'DATABASE_UNAVAILABLE', '1']);
+  expect([deleted.statusCode, JSON.parse(deleted.body).code, deleted.headers?.['retry-after'] ?? deleted.headers?.['Retry-After']]).toEqual([
+    503,
+    'DATABASE_UNAVAILABLE',
+    '1',
+  ]);
 
   // Bounded: every DynamoDB call the requests made was tried MAX_ATTEMPTS times, then given up.
   // GET: 1 GetItem; two writes: 2 PutItem; list?limit: 1 Scan; streamed list: the first Scan of each
   // of its 4 segments (the request ends with the first to fail; the others finish their attempts);
   // GraphQL item: 1 BatchGetItem; DELETE: 1 DeleteItem.
   await settled(() => [...proxy.received.values()].reduce((a, b) => a + b, 0));
-  process.stdout.write(`dynamodb throttling, lasting: ${JSON.stringify({ unavailableAnswers: rest.length + gql.length + 1, received: Object.fromEntries(proxy.received) })}\n`);
+  process.stdout.write(
+    `dynamodb throttling, lasting: ${JSON.stringify({ unavailableAnswers: rest.length + gql.length + 1, received: Object.fromEntries(proxy.received) })}\n`,
+  );
   expect(Object.fromEntries(proxy.received)).toEqual({
     GetItem: 1 * MAX_ATTEMPTS,
     PutItem: 2 * MAX_ATTEMPTS,

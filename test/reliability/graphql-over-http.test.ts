@@ -44,7 +44,9 @@ describe('GraphQL over HTTP (graphql-http audit)', () => {
     const others = audits.filter((audit) => !audit.name.startsWith('MUST'));
     const results = await Promise.all(others.map(async (audit) => ({ ...(await audit.fn()), name: audit.name })));
     const notOk = results.filter((r) => r.status !== 'ok');
-    process.stdout.write(`graphql-http: ${results.length - notOk.length}/${results.length} SHOULD/MAY ok; not ok: ${notOk.map((r) => `${r.name} (${'reason' in r ? r.reason : ''})`).join('; ')}\n`);
+    process.stdout.write(
+      `graphql-http: ${results.length - notOk.length}/${results.length} SHOULD/MAY ok; not ok: ${notOk.map((r) => `${r.name} (${'reason' in r ? r.reason : ''})`).join('; ')}\n`,
+    );
     expect(results.length).toBeGreaterThan(0);
     expect(notOk.map((r) => r.name).filter((name) => !KNOWN_MISSES.includes(name))).toEqual([]);
   });

@@ -41,7 +41,12 @@ describe('concurrency', () => {
   });
 
   it('1000 concurrent puts: 1000 distinct ids, each readable with byte-identical data over REST and GraphQL', async () => {
-    const payloads = Array.from({ length: 1000 }, (_, i) => ({ i, text: `élément ${i} 🦄 ${'ß'.repeat(i % 17)}`, n: i / 7, nested: { list: [i, `${i}`, null, true], deep: { k: -i } } }));
+    const payloads = Array.from({ length: 1000 }, (_, i) => ({
+      i,
+      text: `élément ${i} 🦄 ${'ß'.repeat(i % 17)}`,
+      n: i / 7,
+      nested: { list: [i, `${i}`, null, true], deep: { k: -i } },
+    }));
     const results = await Promise.all(payloads.map((data) => post('/picus/put', data)));
     expect(statusCounts(results)).toEqual({ 201: 1000 });
     const ids = results.map((r) => (JSON.parse(r.body) as { id: string }).id);
@@ -64,14 +69,23 @@ const number = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true, min: -9.9e125, max: 9.9e125 }).filter((n) => n === 0 || Math.abs(n) >= 1e-130),
 );
 const { value } = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small', maxDepth: 6 }, number, fc.string({ unit: 'binary', maxLength: 40 }), fc.boolean(), fc.constant(null), tie('array'), tie('object')),
+  value: fc.oneof(
+    { depthSize: 'small', maxDepth: 6 },
+    number,
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.boolean(),
+    fc.constant(null),
+    tie('array'),
+    tie('object'),
+  ),
   array: fc.array(tie('value'), { maxLength: 5 }),
   object: fc.dictionary(key, tie('value'), { maxKeys: 6 }),
 }));
 const data = fc.dictionary(key, value, { minKeys: 1, maxKeys: 8 });
 
 /** A REST item body as the service writes it, built from the data's expected text, to compare the raw bytes. */
-const restBody = (id: string, createdAt: string, dataText: string): string => `{"createdAt":${JSON.stringify(createdAt)},"data":${dataText},"id":${JSON.stringify(id)}}`;
+const restBody = (id: string, createdAt: string, dataText: string): string =>
+  `{"createdAt":${JSON.stringify(createdAt)},"data":${dataText},"id":${JSON.stringify(id)}}`;
 const getRaw = (id: string) => send(alb.url, { method: 'GET', path: `/picus/get/${id}` }, { agent });
 const graphqlRaw = (id: string) => post('/graphql', { query: 'query($id: ID!) { item(id: $id) { data } }', variables: { id } });
 

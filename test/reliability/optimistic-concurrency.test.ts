@@ -27,7 +27,11 @@ it(`keeps every acknowledged update of ${CLIENTS} concurrent read-modify-write c
     for (;;) {
       const got = await fetch(`${base}/picus/get/${id}`);
       const { data } = (await got.json()) as { data: { count: number } };
-      const put = await fetch(`${base}/picus/${id}`, { method: 'PUT', headers: { ...json, 'if-match': got.headers.get('etag')! }, body: JSON.stringify({ count: data.count + 1 }) });
+      const put = await fetch(`${base}/picus/${id}`, {
+        method: 'PUT',
+        headers: { ...json, 'if-match': got.headers.get('etag')! },
+        body: JSON.stringify({ count: data.count + 1 }),
+      });
       await put.text();
       if (put.status === 200) return void (acknowledged += 1);
       if (put.status !== 412) throw new Error(`PUT answered ${put.status}`);
@@ -58,7 +62,9 @@ it(`keeps every acknowledged update of ${CLIENTS} concurrent read-modify-write c
 
   const final = (await (await fetch(`${base}/picus/get/${id}`)).json()) as { data: { count: number } };
   const { data } = await gql('query($id: ID!) { item(id: $id) { version } }', { id });
-  process.stdout.write(`optimistic concurrency: ${CLIENTS} clients, ${acknowledged} acknowledged updates, ${conflicts} conflicts retried, final count ${final.data.count}, version ${data.item.version}\n`);
+  process.stdout.write(
+    `optimistic concurrency: ${CLIENTS} clients, ${acknowledged} acknowledged updates, ${conflicts} conflicts retried, final count ${final.data.count}, version ${data.item.version}\n`,
+  );
   expect(acknowledged).toBe(CLIENTS * INCREMENTS);
   expect(final.data.count).toBe(acknowledged);
   expect(data.item.version).toBe(1 + acknowledged);

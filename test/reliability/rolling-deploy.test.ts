@@ -57,7 +57,11 @@ describe('rolling deploy behind the ALB', () => {
         case 1:
           return { method: 'POST', path: '/picus/put', body: JSON.stringify({ seq: i, note: 'rolling' }) };
         case 2:
-          return { method: 'POST', path: '/graphql', body: JSON.stringify({ query: 'query($id: ID!) { item(id: $id) { id data } }', variables: { id: seeded.id } }) };
+          return {
+            method: 'POST',
+            path: '/graphql',
+            body: JSON.stringify({ query: 'query($id: ID!) { item(id: $id) { id data } }', variables: { id: seeded.id } }),
+          };
         case 3:
           return { method: 'GET', path: '/picus/list?limit=10' };
         default:
@@ -83,15 +87,36 @@ describe('rolling deploy behind the ALB', () => {
 
     const [results, { steps, finishedAt }] = await Promise.all([load, deploy]);
     const failed = results.filter((r) => r.status !== 200 && r.status !== 201);
-    for (const r of results) if (r.request.path === '/picus/put' && r.status === 201) created.push({ id: (JSON.parse(r.body) as { id: string }).id, data: JSON.parse(String(r.request.body)) });
-    const report = { sent: results.length, failed: failed.length, statuses: statusCounts(results), steps, p99Ms: percentile(results.map((r) => r.ms), 0.99) };
+    for (const r of results)
+      if (r.request.path === '/picus/put' && r.status === 201)
+        created.push({ id: (JSON.parse(r.body) as { id: string }).id, data: JSON.parse(String(r.request.body)) });
+    const report = {
+      sent: results.length,
+      failed: failed.length,
+      statuses: statusCounts(results),
+      steps,
+      p99Ms: percentile(
+        results.map((r) => r.ms),
+        0.99,
+      ),
+    };
     process.stdout.write(`rolling deploy: ${JSON.stringify(report)}\n`);
 
     expect(failed.slice(0, 5).map((r) => ({ status: r.status, error: r.error, body: r.body.slice(0, 200), path: r.request.path }))).toEqual([]);
     expect(results.length).toBe(Math.floor((RATE * DURATION_MS) / 1000));
     // The deploy happened under load, not after it.
     expect(finishedAt).toBeLessThan(Math.max(...results.map((r) => r.startedAt)));
-    expect(alb.targets().map((target) => target.url).sort()).toEqual(services.slice(2).map((s) => s.url).sort());
+    expect(
+      alb
+        .targets()
+        .map((target) => target.url)
+        .sort(),
+    ).toEqual(
+      services
+        .slice(2)
+        .map((s) => s.url)
+        .sort(),
+    );
     // Every acknowledged write is there.
     const stored = [];
     for (let i = 0; i < created.length; i += 500) stored.push(...(await t.core.itemService.getMany(created.slice(i, i + 500).map((c) => c.id))));

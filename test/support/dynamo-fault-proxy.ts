@@ -74,7 +74,8 @@ export async function startDynamoFaultProxy(upstream: string): Promise<DynamoFau
       count(proxy.throttled, operation);
       const text = JSON.stringify({
         __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
-        message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+        message:
+          'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
       });
       res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': 'fault-proxy' });
       res.end(text);

@@ -37,7 +37,10 @@ const operations = Object.entries(spec.paths as Json).map(([template, ops]) => (
 const pointer = (path: string[]) => path.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 const resolve = (node: Json): { node: Json; at: string[] | undefined } => {
   if (typeof node.$ref === 'string' && node.$ref.startsWith('#/')) {
-    const at = node.$ref.slice(2).split('/').map((p: string) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const at = node.$ref
+      .slice(2)
+      .split('/')
+      .map((p: string) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     return { node: at.reduce((n: Json, key: string) => n[key], spec), at };
   }
   return { node, at: undefined };

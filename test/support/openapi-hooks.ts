@@ -22,7 +22,13 @@ Test.prototype.end = function (this: { method: string; url: string }, fn) {
   return originalEnd.call(this, (err: unknown, res: any) => {
     if (!err && res) {
       try {
-        assertHoldsToContract({ method: this.method, url: this.url, status: res.status, header: (name) => res.headers[name.toLowerCase()], body: res.text ?? '' });
+        assertHoldsToContract({
+          method: this.method,
+          url: this.url,
+          status: res.status,
+          header: (name) => res.headers[name.toLowerCase()],
+          body: res.text ?? '',
+        });
       } catch (error) {
         return fn(error, res);
       }

@@ -68,7 +68,10 @@ export async function startServiceProcess(env: Record<string, string>, options: 
 }
 
 /** Runs the entry point until it exits by itself (a start-up failure): its exit code and what it wrote. */
-export async function runServiceProcess(env: Record<string, string>, options: { root?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runServiceProcess(
+  env: Record<string, string>,
+  options: { root?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawnEntry(env, options);
   let stdout = '';
   let stderr = '';

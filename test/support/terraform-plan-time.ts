@@ -59,9 +59,7 @@ export function unknownCounts(root: Module, children: Map<string, Module>): stri
       for (const [, m, o] of expr.matchAll(/(?<![\w.])module\.([A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.([A-Za-z_][\w-]*)/g)) {
         const inner = callee(ctx, m!);
         if (!inner) continue;
-        visit(`${ctx.name}:module.${m}.${o}`, () =>
-          unknownIn(inner, expressionsOf(inner.mod.output[o!]?.value), seen).map((p) => `module.${m}.${o} <- ${p}`),
-        );
+        visit(`${ctx.name}:module.${m}.${o}`, () => unknownIn(inner, expressionsOf(inner.mod.output[o!]?.value), seen).map((p) => `module.${m}.${o} <- ${p}`));
       }
       for (const [, t, n] of expr.matchAll(/(?<![\w.])(aws_[a-z0-9_]+)\.([A-Za-z_][\w-]*)/g)) {
         if (ctx.mod.resource[t!]?.[n!]) found.push(`${ctx.name}: ${t}.${n} (a resource attribute)`);

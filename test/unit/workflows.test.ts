@@ -7,13 +7,18 @@ import { workflowFiles } from '../../scripts/lint-workflows';
 import { loadModule, TERRAFORM_DIR } from '../../scripts/terraform-hcl';
 
 const ROOT = join(__dirname, '..', '..');
-const workflows = workflowFiles().map((file) => ({ file: basename(file), text: readFileSync(file, 'utf8'), doc: parse(readFileSync(file, 'utf8')) as Record<string, any> }));
+const workflows = workflowFiles().map((file) => ({
+  file: basename(file),
+  text: readFileSync(file, 'utf8'),
+  doc: parse(readFileSync(file, 'utf8')) as Record<string, any>,
+}));
 const workflow = (file: string) => workflows.find((w) => w.file === file)!;
 const jobsOf = (doc: Record<string, any>) => Object.entries(doc.jobs as Record<string, any>);
 const stepsOf = (doc: Record<string, any>) => jobsOf(doc).flatMap(([, job]) => (job.steps ?? []) as Record<string, any>[]);
 const assumes = (job: Record<string, any>) => (job.steps ?? []).filter((s: { uses?: string }) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
 const calledWorkflow = (job: Record<string, any>) => (typeof job.uses === 'string' && job.uses.startsWith('./') ? workflow(basename(job.uses)) : undefined);
-const script = (name: string, args: string[], input?: string) => execFileSync('bash', [join(ROOT, 'scripts/deploy', name), ...args], { input, encoding: 'utf8' }).trim();
+const script = (name: string, args: string[], input?: string) =>
+  execFileSync('bash', [join(ROOT, 'scripts/deploy', name), ...args], { input, encoding: 'utf8' }).trim();
 
 describe('GitHub Actions workflows', () => {
   it('has the gate, the release chain, its two deploys and the Terraform workflow', () => {
@@ -83,7 +88,10 @@ describe('Workflows: no pull request holds write access to AWS', () => {
     const run = apply.steps.map((s: { run?: string }) => s.run ?? '').join('\n');
     expect(run).toContain('terraform apply tfplan');
     expect(run).not.toMatch(/terraform plan/);
-    expect(apply.steps.filter((s: any) => s.uses?.startsWith('actions/download-artifact@')).map((s: any) => s.with.name)).toEqual(['lambda-zip', 'terraform-plan']);
+    expect(apply.steps.filter((s: any) => s.uses?.startsWith('actions/download-artifact@')).map((s: any) => s.with.name)).toEqual([
+      'lambda-zip',
+      'terraform-plan',
+    ]);
     const upload = doc.jobs.plan.steps.find((s: any) => s.with?.name === 'terraform-plan');
     expect(upload.with.path).toContain('terraform/tfplan');
     expect(upload.with.path).toContain('terraform/.terraform.lock.hcl');
@@ -114,7 +122,9 @@ describe('Workflows: no pull request holds write access to AWS', () => {
 
   it('installs no dependency scripts in the jobs that hold the deploy role', () => {
     for (const file of ['deploy-ecs.yml', 'deploy-lambda.yml']) {
-      const installs = stepsOf(workflow(file).doc).map((s) => String(s.run ?? '')).filter((run) => run.includes('npm ci'));
+      const installs = stepsOf(workflow(file).doc)
+        .map((s) => String(s.run ?? ''))
+        .filter((run) => run.includes('npm ci'));
       expect(installs.length).toBeGreaterThan(0);
       for (const run of installs) expect([file, run.includes('npm ci --ignore-scripts')]).toEqual([file, true]);
     }
@@ -152,7 +162,11 @@ describe('Workflows: one gate, one order, one production lane', () => {
     ];
     for (const [file, name] of changing) {
       const job = workflow(file!).doc.jobs[name!];
-      expect([file, job.environment, job.concurrency]).toEqual([file, file === 'terraform.yml' ? 'production-infrastructure' : 'production', { group: 'production', 'cancel-in-progress': false }]);
+      expect([file, job.environment, job.concurrency]).toEqual([
+        file,
+        file === 'terraform.yml' ? 'production-infrastructure' : 'production',
+        { group: 'production', 'cancel-in-progress': false },
+      ]);
     }
   });
 });
@@ -201,7 +215,10 @@ describe('Workflows: the ECS deploy tells the truth', () => {
   });
 
   it('tags images by the sources they are built from, exactly the files .dockerignore lets in', () => {
-    const allowed = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').filter((l) => l.startsWith('!')).map((l) => l.slice(1).replace(/\/\*\*$/, ''));
+    const allowed = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('!'))
+      .map((l) => l.slice(1).replace(/\/\*\*$/, ''));
     const inputs = script('image-tag.sh', ['--inputs']).split('\n');
     expect(inputs.filter((i) => i !== 'Dockerfile' && i !== '.dockerignore').sort()).toEqual(allowed.sort());
     expect(script('image-tag.sh', [])).toMatch(/^src-[0-9a-f]{24}$/);
@@ -225,13 +242,15 @@ describe('scripts/deploy/ecs-rollout.sh', () => {
   });
 
   it('is FAILED when the circuit breaker rolled back to another task definition, even if that one is COMPLETED', () => {
-    expect(state([{ status: 'PRIMARY', taskDefinition: 'arn:td:6', rolloutState: 'COMPLETED', rolloutStateReason: 'ECS deployment circuit breaker: rolled back' }])).toBe(
-      'FAILED: rolled back, PRIMARY runs arn:td:6 (ECS deployment circuit breaker: rolled back)',
-    );
+    expect(
+      state([{ status: 'PRIMARY', taskDefinition: 'arn:td:6', rolloutState: 'COMPLETED', rolloutStateReason: 'ECS deployment circuit breaker: rolled back' }]),
+    ).toBe('FAILED: rolled back, PRIMARY runs arn:td:6 (ECS deployment circuit breaker: rolled back)');
   });
 
   it('is FAILED with the reason ECS gives when the rollout fails', () => {
-    expect(state([{ status: 'PRIMARY', taskDefinition: 'arn:td:7', rolloutState: 'FAILED', rolloutStateReason: 'tasks failed to start' }])).toBe('FAILED: tasks failed to start');
+    expect(state([{ status: 'PRIMARY', taskDefinition: 'arn:td:7', rolloutState: 'FAILED', rolloutStateReason: 'tasks failed to start' }])).toBe(
+      'FAILED: tasks failed to start',
+    );
   });
 });
 
@@ -239,7 +258,7 @@ describe('Workflows: the Lambda deploy tells the truth', () => {
   it('skips the smoke test only where the service is scaled to zero, and fetches its token in a step of its own', () => {
     const steps = workflow('deploy-lambda.yml').doc.jobs.deploy.steps as any[];
     const service = steps.find((s) => s.id === 'service');
-    expect(service.run).toContain("aws ecs describe-services --cluster \"$ECS_CLUSTER\" --services \"$ECS_SERVICE\" --query 'services[0].desiredCount'");
+    expect(service.run).toContain('aws ecs describe-services --cluster "$ECS_CLUSTER" --services "$ECS_SERVICE" --query \'services[0].desiredCount\'');
     const token = steps.find((s) => (s.run ?? '').includes('smoke-token.sh'));
     const smoke = steps.find((s) => s.id === 'smoke');
     expect(token.if).toBe("steps.canary.outputs.shifted == 'true' && steps.service.outputs.desired != '0'");
@@ -259,7 +278,11 @@ describe('Workflows: the Lambda deploy tells the truth', () => {
   });
 
   it('sets up the Node.js of .nvmrc in every job that sets one up (the image and the Lambda run that major)', () => {
-    const setups = workflows.flatMap(({ file, doc }) => stepsOf(doc).filter((step) => String(step.uses ?? '').startsWith('actions/setup-node@')).map((step) => [file, step.with]));
+    const setups = workflows.flatMap(({ file, doc }) =>
+      stepsOf(doc)
+        .filter((step) => String(step.uses ?? '').startsWith('actions/setup-node@'))
+        .map((step) => [file, step.with]),
+    );
     expect(setups.length).toBeGreaterThan(0);
     for (const [file, options] of setups) expect([file, options]).toEqual([file, expect.objectContaining({ 'node-version-file': '.nvmrc' })]);
   });
@@ -282,12 +305,22 @@ describe('scripts/deploy/environment-protected.sh', () => {
   const reviewers = { type: 'required_reviewers', reviewers: [{ type: 'User', reviewer: { login: 'someone' } }] };
 
   it('passes an environment with a required reviewer and deployment branches limited', () => {
-    expect(judge({ protection_rules: [reviewers], deployment_branch_policy: { protected_branches: false, custom_branch_policies: true } })).toMatchObject({ ok: true });
+    expect(judge({ protection_rules: [reviewers], deployment_branch_policy: { protected_branches: false, custom_branch_policies: true } })).toMatchObject({
+      ok: true,
+    });
   });
 
   it.each([
-    ['no protection rule (a private repository on a plan without required reviewers)', { protection_rules: [], deployment_branch_policy: { protected_branches: true, custom_branch_policies: false } }, /no required reviewer/],
-    ['a wait timer but no reviewer', { protection_rules: [{ type: 'wait_timer', wait_timer: 5 }], deployment_branch_policy: { protected_branches: true, custom_branch_policies: false } }, /no required reviewer/],
+    [
+      'no protection rule (a private repository on a plan without required reviewers)',
+      { protection_rules: [], deployment_branch_policy: { protected_branches: true, custom_branch_policies: false } },
+      /no required reviewer/,
+    ],
+    [
+      'a wait timer but no reviewer',
+      { protection_rules: [{ type: 'wait_timer', wait_timer: 5 }], deployment_branch_policy: { protected_branches: true, custom_branch_policies: false } },
+      /no required reviewer/,
+    ],
     ['reviewers but any branch', { protection_rules: [reviewers], deployment_branch_policy: null }, /any branch/],
   ])('fails closed for %s', (_name, environment, message) => {
     const verdict = judge(environment);
@@ -306,7 +339,9 @@ describe('scripts/deploy/architecture.sh', () => {
       copyFileSync(join(ROOT, 'scripts', 'deploy', 'architecture.sh'), join(dir, 'scripts', 'deploy', 'architecture.sh'));
       copyFileSync(join(ROOT, 'terraform', 'variables.tf'), join(dir, 'terraform', 'variables.tf'));
       writeFileSync(join(dir, 'terraform', 'envs', 'prod.tfvars'), tfvars);
-      return execFileSync('bash', [join(dir, 'scripts', 'deploy', 'architecture.sh'), 'prod'], { encoding: 'utf8' }).trim().split('\n');
+      return execFileSync('bash', [join(dir, 'scripts', 'deploy', 'architecture.sh'), 'prod'], { encoding: 'utf8' })
+        .trim()
+        .split('\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -316,11 +351,10 @@ describe('scripts/deploy/architecture.sh', () => {
     expect(run('cpu_architecture = "x86_64"\n')).toEqual(['arch=x86_64', 'platform=linux/amd64', 'runner=ubuntu-24.04']);
   });
 
-  it('builds on ubuntu-24.04-arm for linux/arm64 by default (the variable\'s default, arm64)', () => {
+  it("builds on ubuntu-24.04-arm for linux/arm64 by default (the variable's default, arm64)", () => {
     expect(run('environment = "prod"\n')).toEqual(['arch=arm64', 'platform=linux/arm64', 'runner=ubuntu-24.04-arm']);
   });
 });
-
 
 describe('scripts/deploy/machine-client.sh', () => {
   const attempt = (args: string[]) => {

@@ -166,11 +166,19 @@ async function throughput(spec: Spec, byAmount: boolean): Promise<number> {
  * request depends on load (more work per event-loop turn under more load), so
  * both are held to one rate.
  */
-async function sideBySide(dynamo: Dynamo, specs: Record<'ours' | 'floor', Spec>, rate: number, byAmount: boolean): Promise<Record<'ours' | 'floor', Omit<Side, 'rps'>>> {
+async function sideBySide(
+  dynamo: Dynamo,
+  specs: Record<'ours' | 'floor', Spec>,
+  rate: number,
+  byAmount: boolean,
+): Promise<Record<'ours' | 'floor', Omit<Side, 'rps'>>> {
   const count = byAmount ? Math.min(Math.round(rate * SECONDS), DELETES) : Math.round(rate * SECONDS);
   await dynamo.takeCounts();
   const before = { ours: cpuNs(specs.ours.proc.pid), floor: cpuNs(specs.floor.proc.pid) };
-  const [ours, floor] = await Promise.all([pace(specs.ours, { rate, count, connections: CONNECTIONS }), pace(specs.floor, { rate, count, connections: CONNECTIONS })]);
+  const [ours, floor] = await Promise.all([
+    pace(specs.ours, { rate, count, connections: CONNECTIONS }),
+    pace(specs.floor, { rate, count, connections: CONNECTIONS }),
+  ]);
   const cpu = { ours: cpuNs(specs.ours.proc.pid) - before.ours, floor: cpuNs(specs.floor.proc.pid) - before.floor };
   const counts = await dynamo.takeCounts();
   const side = (name: 'ours' | 'floor', result: typeof ours): Omit<Side, 'rps'> => ({
@@ -225,7 +233,14 @@ async function runScenarios(dynamo: Dynamo, scenarios: Scenario[], log: (message
   }
   return scenarios.map((scenario) => {
     const { ours, floor, rates, ratios } = runs.get(scenario.name)!;
-    return { name: scenario.name, floorLabel: scenario.floorLabel, rate: median(rates), ours: medianSide(ours), floor: medianSide(floor), cpuRatio: median(ratios) };
+    return {
+      name: scenario.name,
+      floorLabel: scenario.floorLabel,
+      rate: median(rates),
+      ours: medianSide(ours),
+      floor: medianSide(floor),
+      cpuRatio: median(ratios),
+    };
   });
 }
 
@@ -314,19 +329,30 @@ async function runList(floor: Proc, largeService: Proc, log: (message: string) =
     const listed = await listWholeTable(largeService);
     if (listed.items !== LIST_ITEMS) throw new Error(`GET /picus/list returned ${listed.items} items, not ${LIST_ITEMS}`);
     ours.push(listed);
-    log(`round ${r + 1}/${ROUNDS} list of ${LIST_ITEMS}: ours ${listed.seconds.toFixed(2)} s (+${(listed.peakRssGrowthBytes / 2 ** 20).toFixed(1)} MiB RSS), Scan floor ${floorSeconds.at(-1)!.toFixed(2)} s`);
+    log(
+      `round ${r + 1}/${ROUNDS} list of ${LIST_ITEMS}: ours ${listed.seconds.toFixed(2)} s (+${(listed.peakRssGrowthBytes / 2 ** 20).toFixed(1)} MiB RSS), Scan floor ${floorSeconds.at(-1)!.toFixed(2)} s`,
+    );
   }
   const oursSeconds = median(ours.map((run) => run.seconds));
   const scanSeconds = median(floorSeconds);
   return {
     items: LIST_ITEMS,
-    ours: { seconds: oursSeconds, itemsPerSecond: LIST_ITEMS / oursSeconds, peakRssGrowthMiB: Math.max(...ours.map((run) => run.peakRssGrowthBytes)) / 2 ** 20 },
+    ours: {
+      seconds: oursSeconds,
+      itemsPerSecond: LIST_ITEMS / oursSeconds,
+      peakRssGrowthMiB: Math.max(...ours.map((run) => run.peakRssGrowthBytes)) / 2 ** 20,
+    },
     floor: { seconds: scanSeconds, itemsPerSecond: LIST_ITEMS / scanSeconds },
     throughputRatio: scanSeconds / oursSeconds,
   };
 }
 
-function evaluate(scenarios: ScenarioResult[], list?: ListResult, batching?: Record<string, Record<string, number>>, coldStartWithAuth?: ColdStartResult): BenchReport['targets'] {
+function evaluate(
+  scenarios: ScenarioResult[],
+  list?: ListResult,
+  batching?: Record<string, Record<string, number>>,
+  coldStartWithAuth?: ColdStartResult,
+): BenchReport['targets'] {
   const targets: BenchReport['targets'] = [];
   const restGet = scenarios.find((s) => s.name === 'REST GET /picus/get/{id}');
   const gqlItem = scenarios.find((s) => s.name === 'GraphQL item');
@@ -342,7 +368,13 @@ function evaluate(scenarios: ScenarioResult[], list?: ListResult, batching?: Rec
     const ratio = round(gqlToken.cpuRatio / gqlItem.cpuRatio, 3);
     targets.push({ name: 'GraphQL item with a reused token ≤ 1.05 × GraphQL item', value: ratio, limit: 1.05, met: ratio <= 1.05 });
   }
-  if (coldStartWithAuth) targets.push({ name: 'Lambda cold start with a token (JWKS fetch included) ≤ 300 ms median', value: coldStartWithAuth.medianMs, limit: 300, met: coldStartWithAuth.medianMs <= 300 });
+  if (coldStartWithAuth)
+    targets.push({
+      name: 'Lambda cold start with a token (JWKS fetch included) ≤ 300 ms median',
+      value: coldStartWithAuth.medianMs,
+      limit: 300,
+      met: coldStartWithAuth.medianMs <= 300,
+    });
   if (restGet && gqlItem) {
     const ratio = gqlItem.ours.cpuUsPerRequest / restGet.ours.cpuUsPerRequest;
     targets.push({ name: 'GraphQL item CPU per request ≤ 2 × REST GET', value: ratio, limit: 2, met: ratio <= 2 });
@@ -351,9 +383,18 @@ function evaluate(scenarios: ScenarioResult[], list?: ListResult, batching?: Rec
     targets.push({ name: 'list throughput ≥ 0.8 × Scan floor', value: list.throughputRatio, limit: 0.8, met: list.throughputRatio >= 0.8 });
     targets.push({ name: 'list peak RSS growth < 64 MiB', value: list.ours.peakRssGrowthMiB, limit: 64, met: list.ours.peakRssGrowthMiB < 64 });
   }
-  for (const [name, expected] of [['itemsByIds(100 ids)', 1], ['itemsByIds(250 ids)', 3]] as const) {
+  for (const [name, expected] of [
+    ['itemsByIds(100 ids)', 1],
+    ['itemsByIds(250 ids)', 3],
+  ] as const) {
     const counts = batching?.[name];
-    if (counts) targets.push({ name: `${name} = ${expected} BatchGetItem`, value: counts.BatchGetItem ?? 0, limit: expected, met: JSON.stringify(counts) === JSON.stringify({ BatchGetItem: expected }) });
+    if (counts)
+      targets.push({
+        name: `${name} = ${expected} BatchGetItem`,
+        value: counts.BatchGetItem ?? 0,
+        limit: expected,
+        met: JSON.stringify(counts) === JSON.stringify({ BatchGetItem: expected }),
+      });
   }
   return targets;
 }
@@ -390,8 +431,19 @@ async function main(): Promise<void> {
     const floorUpdates = Array.from({ length: 1000 }, () => randomUUID());
     const largeItems = withList ? LIST_ITEMS : 0;
     log(`seeding ${readIds.length + oursDeletes.length + floorDeletes.length} items, and ${largeItems} in the large table`);
-    await seed(dynamo.directEndpoint, TABLE, [...readIds, ...oursDeletes, ...floorDeletes, ...graphqlDeletes, ...floorGraphqlDeletes, ...oursUpdates, ...floorUpdates].map((id, i) => ({ id, data: sampleData(i) })));
-    await seed(dynamo.directEndpoint, LARGE_TABLE, Array.from({ length: largeItems }, (_, i) => ({ id: randomUUID(), data: sampleData(i) })));
+    await seed(
+      dynamo.directEndpoint,
+      TABLE,
+      [...readIds, ...oursDeletes, ...floorDeletes, ...graphqlDeletes, ...floorGraphqlDeletes, ...oursUpdates, ...floorUpdates].map((id, i) => ({
+        id,
+        data: sampleData(i),
+      })),
+    );
+    await seed(
+      dynamo.directEndpoint,
+      LARGE_TABLE,
+      Array.from({ length: largeItems }, (_, i) => ({ id: randomUUID(), data: sampleData(i) })),
+    );
 
     const lambdaPort = await freePort();
     const env = { DYNAMODB_ENDPOINT: dynamo.endpoints.ours, DYNAMODB_TABLE_NAME: TABLE, NODE_OPTIONS: await productionNodeOptions() };
@@ -402,7 +454,9 @@ async function main(): Promise<void> {
     const service = track(await startService({ ...env, ...deleteEnv }, profileDir));
     // The same service with tokens on, against a local issuer in this process (its keys are fetched once).
     const issuer = chosen('token') || chosen('cold start') ? await startLocalIssuer() : undefined;
-    const authService = issuer ? track(await startService({ ...env, AUTH_MODE: 'jwt', AUTH_ISSUER: issuer.url, AUTH_JWKS_URL: issuer.jwksUrl, AUTH_AUDIENCE: LOCAL_AUDIENCE })) : undefined;
+    const authService = issuer
+      ? track(await startService({ ...env, AUTH_MODE: 'jwt', AUTH_ISSUER: issuer.url, AUTH_JWKS_URL: issuer.jwksUrl, AUTH_AUDIENCE: LOCAL_AUDIENCE }))
+      : undefined;
     const reused: Record<string, string> = issuer ? { authorization: `Bearer ${await issuer.tokenFor(LOCAL_CLIENT)}` } : {};
     // First-seen tokens: one per request, minted ahead (RS256 signing would otherwise load this side).
     const freshTokens: string[] = [];
@@ -411,7 +465,9 @@ async function main(): Promise<void> {
     }
     const largeService = track(await startService({ ...env, DYNAMODB_TABLE_NAME: LARGE_TABLE }));
     const alb = track(await startAlb({ ...env, LAMBDA_PORT: String(lambdaPort) }, service.url));
-    log(`floor, Express reference, service, large-table service and local ALB up${pinning.enabled ? `; servers on core ${pinning.serverCores}, load and dynalite on ${pinning.otherCores}` : ''}`);
+    log(
+      `floor, Express reference, service, large-table service and local ALB up${pinning.enabled ? `; servers on core ${pinning.serverCores}, load and dynalite on ${pinning.otherCores}` : ''}`,
+    );
 
     let n = 0;
     const anyId = (): string => readIds[n++ % readIds.length]!;
@@ -458,17 +514,32 @@ async function main(): Promise<void> {
               floorLabel: 'GetItem',
               byAmount: true,
               floor: floorGet,
-              ours: (): Spec => ({ proc: authService, url: authService.url, method: 'GET', next: () => ({ path: `/picus/get/${anyId()}`, headers: { authorization: `Bearer ${freshTokens.pop() ?? 'exhausted'}` } }) }),
+              ours: (): Spec => ({
+                proc: authService,
+                url: authService.url,
+                method: 'GET',
+                next: () => ({ path: `/picus/get/${anyId()}`, headers: { authorization: `Bearer ${freshTokens.pop() ?? 'exhausted'}` } }),
+              }),
             },
             {
               name: 'GraphQL item, with a token (reused)',
               floorLabel: 'GetItem',
               floor: floorGet,
-              ours: (): Spec => ({ proc: authService, url: authService.url, method: 'POST', next: () => ({ path: '/graphql', body: gql(ITEM, { id: anyId() }), headers: reused }) }),
+              ours: (): Spec => ({
+                proc: authService,
+                url: authService.url,
+                method: 'POST',
+                next: () => ({ path: '/graphql', body: gql(ITEM, { id: anyId() }), headers: reused }),
+              }),
             },
           ]
         : []),
-      { name: 'REST POST /picus/put', floorLabel: 'PutItem', floor: floorPut, ours: ours('POST', () => ({ path: '/picus/put', body: JSON.stringify(sampleData(n++)) })) },
+      {
+        name: 'REST POST /picus/put',
+        floorLabel: 'PutItem',
+        floor: floorPut,
+        ours: ours('POST', () => ({ path: '/picus/put', body: JSON.stringify(sampleData(n++)) })),
+      },
       {
         name: 'REST GET /picus/list?limit=100',
         floorLabel: 'Scan, Limit 100',
@@ -482,12 +553,28 @@ async function main(): Promise<void> {
         floor: () => ({ proc: floor, url: floor.url, method: 'POST', next: () => ({ path: '/batch', body: JSON.stringify({ ids: hundredIds() }) }) }),
         ours: ours('POST', () => ({ path: '/graphql', body: gql(ITEMS, { ids: hundredIds() }) })),
       },
-      { name: 'GraphQL createItem', floorLabel: 'PutItem', floor: floorPut, ours: ours('POST', () => ({ path: '/graphql', body: gql(CREATE, { data: sampleData(n++) }) })) },
+      {
+        name: 'GraphQL createItem',
+        floorLabel: 'PutItem',
+        floor: floorPut,
+        ours: ours('POST', () => ({ path: '/graphql', body: gql(CREATE, { data: sampleData(n++) }) })),
+      },
       {
         name: 'REST PUT /picus/{id} with If-Match',
         floorLabel: 'UpdateItem, conditional',
-        floor: () => ({ proc: floor, url: floor.url, method: 'PUT', next: () => nextUpdate(floorUpdates, floorVersions, (id, v) => ({ path: `/item/${id}?version=${v}`, body: JSON.stringify(sampleData(n++)) })) }),
-        ours: ours('PUT', () => nextUpdate(oursUpdates, oursVersions, (id, v) => ({ path: `/picus/${id}`, body: JSON.stringify(sampleData(n++)), headers: { 'if-match': etagOf({ id, version: v }) } }))),
+        floor: () => ({
+          proc: floor,
+          url: floor.url,
+          method: 'PUT',
+          next: () => nextUpdate(floorUpdates, floorVersions, (id, v) => ({ path: `/item/${id}?version=${v}`, body: JSON.stringify(sampleData(n++)) })),
+        }),
+        ours: ours('PUT', () =>
+          nextUpdate(oursUpdates, oursVersions, (id, v) => ({
+            path: `/picus/${id}`,
+            body: JSON.stringify(sampleData(n++)),
+            headers: { 'if-match': etagOf({ id, version: v }) },
+          })),
+        ),
       },
       {
         name: GRAPHQL_DELETE_SCENARIO,

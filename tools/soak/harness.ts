@@ -94,7 +94,11 @@ function treeRssMiB(root: number): number {
 }
 
 const percentile = (sorted: number[], p: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
-const median = (values: number[]): number => percentile([...values].sort((a, b) => a - b), 50);
+const median = (values: number[]): number =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 interface Op {
   name: string;
@@ -111,7 +115,12 @@ const gqlOk = (status: number, body: string): boolean => status === 200 && !body
 async function seed(url: string, count: number, headers: Record<string, string>): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i += 1) {
-    const res = await send(url, { method: 'POST', path: '/picus/put', body: json({ seed: i, pad: 'p'.repeat(200) }), headers: { 'content-type': 'application/json', ...headers } });
+    const res = await send(url, {
+      method: 'POST',
+      path: '/picus/put',
+      body: json({ seed: i, pad: 'p'.repeat(200) }),
+      headers: { 'content-type': 'application/json', ...headers },
+    });
     if (res.status !== 201) throw new Error(`seeding failed: ${res.status} ${res.body}`);
     ids.push((JSON.parse(res.body) as { id: string }).id);
   }
@@ -130,12 +139,21 @@ function operations(seeds: string[], created: string[]): Op[] {
     const id = path(JSON.parse(body));
     if (id) created.push(id);
   };
-  const put: Op = { name: 'put', request: () => ({ method: 'POST', path: '/picus/put', body: json({ soak: n, pad: 'x'.repeat(200) }) }), ok: (s) => s === 201, after: (b) => remember(b, (j) => j.id) };
+  const put: Op = {
+    name: 'put',
+    request: () => ({ method: 'POST', path: '/picus/put', body: json({ soak: n, pad: 'x'.repeat(200) }) }),
+    ok: (s) => s === 201,
+    after: (b) => remember(b, (j) => j.id),
+  };
   const listLimit: Op = { name: 'list?limit=10', request: () => ({ method: 'GET', path: '/picus/list?limit=10' }), ok: (s) => s === 200 };
   const list: Op = { name: 'list', request: () => ({ method: 'GET', path: '/picus/list' }), ok: (s, b) => s === 200 && b.startsWith('[') && b.endsWith(']') };
   const get: Op = { name: 'get', request: () => ({ method: 'GET', path: `/picus/get/${pick()}` }), ok: (s) => s === 200 };
   const items: Op = { name: 'graphql items', request: () => gql('{ items(first: 5) { nodes { id data } pageInfo { hasNextPage endCursor } } }'), ok: gqlOk };
-  const byIds: Op = { name: 'graphql itemsByIds', request: () => gql('query($ids: [ID!]!) { itemsByIds(ids: $ids) { id } }', { ids: [pick(), pick(), pick()] }), ok: gqlOk };
+  const byIds: Op = {
+    name: 'graphql itemsByIds',
+    request: () => gql('query($ids: [ID!]!) { itemsByIds(ids: $ids) { id } }', { ids: [pick(), pick(), pick()] }),
+    ok: gqlOk,
+  };
   const create: Op = {
     name: 'graphql createItem',
     request: () => gql('mutation($d: JSONObject!) { createItem(data: $d) { id } }', { d: { soak: n } }),
@@ -180,10 +198,16 @@ export async function soak(target: SoakTarget, options: SoakOptions): Promise<So
       const begun = Date.now();
       task = id
         ? target.deleteItem(id).then((ok) => record('delete', Date.now() - begun, ok, ok ? undefined : { status: 0, body: `delete ${id} failed` }))
-        : send(target.url, { method: 'GET', path: `/picus/get/${seeds[0]}`, headers: target.headers }, { agent }).then((r) => record('get', r.ms, r.status === 200, r));
+        : send(target.url, { method: 'GET', path: `/picus/get/${seeds[0]}`, headers: target.headers }, { agent }).then((r) =>
+            record('get', r.ms, r.status === 200, r),
+          );
     } else {
       const request = op.request()!;
-      task = send(target.url, { ...request, headers: { ...(request.body === undefined ? {} : { 'content-type': 'application/json' }), ...target.headers } }, { agent, timeoutMs: 10_000 }).then((r) => {
+      task = send(
+        target.url,
+        { ...request, headers: { ...(request.body === undefined ? {} : { 'content-type': 'application/json' }), ...target.headers } },
+        { agent, timeoutMs: 10_000 },
+      ).then((r) => {
         const ok = op.ok(r.status, r.body);
         if (ok) op.after?.(r.body);
         record(op.name, r.ms, ok, r);
@@ -270,7 +294,15 @@ export async function startWholeSystem(): Promise<SoakTarget> {
     // heap grow about 200 MiB before a major collection (measured: 358 -> 562 -> 377 MiB over 5 minutes), a sawtooth a
     // 3-minute soak cannot tell from a leak; capped at 384 MiB it stays within 5 MiB (330 -> 334), and a leak still
     // shows, as growth and then an out-of-memory exit. SOAK_NODE_OPTIONS replaces it.
-    env: { ...BASE_ENV, PICUS_DATA_DIR: dataDir, ALB_PORT: String(albPort), PORT: String(servicePort), ISSUER_PORT: String(issuerPort), LOG_LEVEL: 'warn', NODE_OPTIONS: process.env.SOAK_NODE_OPTIONS ?? '--max-old-space-size=384' },
+    env: {
+      ...BASE_ENV,
+      PICUS_DATA_DIR: dataDir,
+      ALB_PORT: String(albPort),
+      PORT: String(servicePort),
+      ISSUER_PORT: String(issuerPort),
+      LOG_LEVEL: 'warn',
+      NODE_OPTIONS: process.env.SOAK_NODE_OPTIONS ?? '--max-old-space-size=384',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -282,7 +314,10 @@ export async function startWholeSystem(): Promise<SoakTarget> {
   // npm start checks tokens (its own local issuer); piped, it prints how to mint one: do that, as a script would.
   const minted = await fetch(`http://127.0.0.1:${issuerPort}/token`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${LOCAL_CLIENT.id}:${LOCAL_CLIENT.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${LOCAL_CLIENT.id}:${LOCAL_CLIENT.secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     body: 'grant_type=client_credentials',
   }).then((res) => res.json() as Promise<{ access_token?: string }>);
   const token = minted.access_token;

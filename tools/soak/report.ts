@@ -58,7 +58,13 @@ export function renderChart(report: SoakReport, boundMiB: number): string {
   const labels = Object.keys(samples[0]?.rss ?? {});
   const tMax = Math.max(1, ...samples.map((s) => s.t));
   const body = [
-    panel(50, 'RSS', 'MiB', samples, labels.map((l) => ({ label: l, values: samples.map((s) => s.rss[l] ?? 0) }))),
+    panel(
+      50,
+      'RSS',
+      'MiB',
+      samples,
+      labels.map((l) => ({ label: l, values: samples.map((s) => s.rss[l] ?? 0) })),
+    ),
     panel(250, 'Throughput', 'requests/s', samples, [{ label: 'requests/s', values: samples.map((s) => s.rps) }]),
     panel(450, 'Latency', 'ms', samples, [
       { label: 'p50', values: samples.map((s) => s.p50) },

@@ -27,7 +27,12 @@ async function main(): Promise<void> {
         measureMs: minutes('SOAK_MINUTES', 30),
         rate: Number(process.env.SOAK_RATE ?? 50),
         sampleMs: Number(process.env.SOAK_SAMPLE_SECONDS ?? 5) * 1000,
-        onSample: (s) => process.stdout.write(`${s.t}s ${s.phase} ${Object.entries(s.rss).map(([k, v]) => `${k} ${v} MiB`).join(', ')} ${s.rps} req/s p50 ${s.p50} ms p99 ${s.p99} ms failures ${s.failures}\n`),
+        onSample: (s) =>
+          process.stdout.write(
+            `${s.t}s ${s.phase} ${Object.entries(s.rss)
+              .map(([k, v]) => `${k} ${v} MiB`)
+              .join(', ')} ${s.rps} req/s p50 ${s.p50} ms p99 ${s.p99} ms failures ${s.failures}\n`,
+          ),
       });
     } finally {
       await target.stop();

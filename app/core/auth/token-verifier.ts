@@ -10,7 +10,6 @@ export interface Principal {
   readonly scopes: ReadonlySet<string>;
 }
 
-
 export interface TokenVerifierOptions {
   issuer: string;
   /** Unset: read `jwks_uri` from the issuer's discovery document on first use. */
@@ -56,7 +55,11 @@ function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
       // closed (503), never open.
       // A failed fetch holds off the next for at most 5 s, the Retry-After clients are given (AUTH_UNAVAILABLE).
       const failureCooldownMs = Math.min(options.jwksCooldownMs, 5000);
-      return keySource(createRemoteJWKSet(new URL(url), { cooldownDuration: options.jwksCooldownMs, cacheMaxAge: 600_000, timeoutDuration }), failureCooldownMs, now);
+      return keySource(
+        createRemoteJWKSet(new URL(url), { cooldownDuration: options.jwksCooldownMs, cacheMaxAge: 600_000, timeoutDuration }),
+        failureCooldownMs,
+        now,
+      );
     })();
     // A failed discovery is not remembered: the next request tries again.
     keys.catch(() => (keys = undefined));
@@ -67,7 +70,10 @@ function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
     let payload: JWTPayload;
     let typ: string | undefined;
     try {
-      ({ payload, protectedHeader: { typ } } = await jwtVerify(token, await keySet(), {
+      ({
+        payload,
+        protectedHeader: { typ },
+      } = await jwtVerify(token, await keySet(), {
         issuer: options.issuer,
         algorithms: ['RS256'],
         clockTolerance: options.clockToleranceSeconds,
@@ -79,10 +85,12 @@ function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
       throw unavailable(error) ? new AuthUnavailableError(undefined, { cause: error }) : new UnauthenticatedError(true, undefined, { cause: error });
     }
     // jose checks iat's type only: a token issued in the future was minted by a clock or a key we should not trust.
-    if (typeof payload.iat === 'number' && payload.iat > now() / 1000 + options.clockToleranceSeconds) throw new UnauthenticatedError(true, 'The access token was issued in the future');
+    if (typeof payload.iat === 'number' && payload.iat > now() / 1000 + options.clockToleranceSeconds)
+      throw new UnauthenticatedError(true, 'The access token was issued in the future');
     if (!isAccessToken(typ, payload)) throw new UnauthenticatedError(true, 'An access token is required, not an ID token');
     const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
-    if (options.clientIds.length > 0 && (clientId === undefined || !options.clientIds.includes(clientId))) throw new UnauthenticatedError(true, 'The access token was issued to another client');
+    if (options.clientIds.length > 0 && (clientId === undefined || !options.clientIds.includes(clientId)))
+      throw new UnauthenticatedError(true, 'The access token was issued to another client');
     const scopes = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
     return { principal: { sub: String(payload.sub), clientId, scopes }, expiresAt: payload.exp! * 1000 };
   };
@@ -130,21 +138,27 @@ function keySource(remote: ReturnType<typeof createRemoteJWKSet>, cooldownMs: nu
   return async (header, token) => {
     if (now() < failedUntil) {
       const held = remote.jwks();
-      if (!held) throw new KeysUnavailable('the issuer\'s keys could not be fetched');
+      if (!held) throw new KeysUnavailable("the issuer's keys could not be fetched");
       try {
         return await createLocalJWKSet(held)(header, token);
       } catch (error) {
         // A key we do not hold may be a new one the failing issuer could not give us: unavailable, not invalid.
-        if (error instanceof joseErrors.JWKSNoMatchingKey) throw new KeysUnavailable('no matching key, and the issuer\'s keys could not be fetched', { cause: error });
+        if (error instanceof joseErrors.JWKSNoMatchingKey)
+          throw new KeysUnavailable("no matching key, and the issuer's keys could not be fetched", { cause: error });
         throw error;
       }
     }
     try {
       return await remote(header, token);
     } catch (error) {
-      if (!(error instanceof joseErrors.JOSEError) || error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid || error.constructor === joseErrors.JOSEError) {
+      if (
+        !(error instanceof joseErrors.JOSEError) ||
+        error instanceof joseErrors.JWKSTimeout ||
+        error instanceof joseErrors.JWKSInvalid ||
+        error.constructor === joseErrors.JOSEError
+      ) {
         failedUntil = now() + cooldownMs;
-        throw new KeysUnavailable('the issuer\'s keys could not be fetched', { cause: error });
+        throw new KeysUnavailable("the issuer's keys could not be fetched", { cause: error });
       }
       throw error;
     }
@@ -172,7 +186,6 @@ async function discoverJwksUrl(issuer: string, timeoutMs: number): Promise<strin
   }
 }
 
-
 /**
  * The one authorization step of every target: a token must be presented and verify, and hold `need` unless
  * `need` is 'token' (any valid token; GraphQL then checks a scope per field). Throws UnauthenticatedError (401),
@@ -186,6 +199,8 @@ export async function authorize(verifier: TokenVerifier, credentials: PresentedC
 }
 
 /** A verifier from the configuration, or undefined when authentication is off. */
-export function tokenVerifierFor(auth: { mode: 'off' } | ({ mode: 'jwt' } & Omit<TokenVerifierOptions, 'cacheSize' | 'fetchTimeoutMs' | 'now'>)): TokenVerifier | undefined {
+export function tokenVerifierFor(
+  auth: { mode: 'off' } | ({ mode: 'jwt' } & Omit<TokenVerifierOptions, 'cacheSize' | 'fetchTimeoutMs' | 'now'>),
+): TokenVerifier | undefined {
   return auth.mode === 'jwt' ? createTokenVerifier(auth) : undefined;
 }

@@ -5,10 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Config } from '../config';
 
-export type DynamoConfig = Pick<
-  Config,
-  'region' | 'dynamodbEndpoint' | 'dynamodbRequestTimeoutMs' | 'dynamodbConnectTimeoutMs' | 'dynamodbMaxAttempts'
->;
+export type DynamoConfig = Pick<Config, 'region' | 'dynamodbEndpoint' | 'dynamodbRequestTimeoutMs' | 'dynamodbConnectTimeoutMs' | 'dynamodbMaxAttempts'>;
 
 /**
  * The one DynamoDB client of a process: build it in the composition root

@@ -34,7 +34,9 @@ export function createLambdaItemDeleter(config: Pick<Config, 'deleteFunction' | 
       };
       let answer: { statusCode?: number; body?: string; headers?: Record<string, string> };
       try {
-        const result = await client.send(new InvokeCommand({ FunctionName: target.name, Qualifier: target.qualifier, Payload: new TextEncoder().encode(JSON.stringify(event)) }));
+        const result = await client.send(
+          new InvokeCommand({ FunctionName: target.name, Qualifier: target.qualifier, Payload: new TextEncoder().encode(JSON.stringify(event)) }),
+        );
         // A function error (it threw, or timed out inside Lambda) is a 200 from the Invoke API with FunctionError set.
         if (result.FunctionError) throw new DeleteUnavailableError(undefined, { cause: new Error(`function error: ${result.FunctionError}`) });
         answer = JSON.parse(new TextDecoder().decode(result.Payload ?? new Uint8Array())) as typeof answer;

@@ -1,19 +1,5 @@
-import {
-  BatchGetCommand,
-  DeleteCommand,
-  UpdateCommand,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import {
-  DatabaseUnavailableError,
-  PayloadTooLargeError,
-  ValidationError,
-  VersionConflictError,
-  itemNotFound,
-} from '../errors';
+import { BatchGetCommand, DeleteCommand, UpdateCommand, GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DatabaseUnavailableError, PayloadTooLargeError, ValidationError, VersionConflictError, itemNotFound } from '../errors';
 import type { CursorKey } from './cursor';
 import { ITEM_ATTRIBUTE_NAMES, MAX_KEY_BYTES, OPTIONAL_ATTRIBUTES, canonicalJson, type Item, type ItemAttribute } from './item';
 import type { ItemStore, ScanPage, ScanPageRequest } from './item-store';
@@ -63,15 +49,13 @@ export function createDynamoItemStore(options: DynamoItemStoreOptions): ItemStor
     let keys: Record<string, unknown>[] = ids.map((id) => ({ id }));
     // Only calls that read nothing count against the budget: a response cut at its 16 MB limit
     // made progress and is followed up at once; a throttled one (nothing read) backs off.
-    for (let stalled = 0; keys.length > 0; ) {
+    for (let stalled = 0; keys.length > 0;) {
       if (stalled >= maxAttempts) {
         throw new DatabaseUnavailableError(undefined, { cause: new Error(`${keys.length} keys still unprocessed after ${maxAttempts} attempts`) });
       }
       // Exponential backoff with full jitter, as AWS recommends for UnprocessedKeys.
       if (stalled > 0) await sleep(Math.random() * Math.min(2000, backoffMs * 2 ** stalled));
-      const result = await doc.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true, ...PROJECTION } } }),
-      );
+      const result = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true, ...PROJECTION } } }));
       const records = result.Responses?.[tableName] ?? [];
       for (const record of records) {
         const item = toItem(record);
@@ -140,7 +124,10 @@ export function createDynamoItemStore(options: DynamoItemStoreOptions): ItemStor
       const { data, expectedVersion, updatedAt, updatedBy } = change;
       // One conditional write: the item must exist and, when a version is named, still be at it (an item from before
       // versions counts as 1). Concurrent updates from one version: exactly one succeeds.
-      const condition = expectedVersion === undefined ? 'attribute_exists(#id)' : 'attribute_exists(#id) AND (#version = :expected OR (attribute_not_exists(#version) AND :expected = :one))';
+      const condition =
+        expectedVersion === undefined
+          ? 'attribute_exists(#id)'
+          : 'attribute_exists(#id) AND (#version = :expected OR (attribute_not_exists(#version) AND :expected = :one))';
       try {
         const result = await doc.send(
           new UpdateCommand({
@@ -149,7 +136,13 @@ export function createDynamoItemStore(options: DynamoItemStoreOptions): ItemStor
             UpdateExpression: `SET #data = :data, #version = if_not_exists(#version, :one) + :one, #updatedAt = :at${updatedBy === undefined ? '' : ', #updatedBy = :by'}`,
             ConditionExpression: condition,
             ExpressionAttributeNames: attributeNames('id', 'data', 'version', 'updatedAt', ...(updatedBy === undefined ? [] : (['updatedBy'] as const))),
-            ExpressionAttributeValues: { ':data': data, ':one': 1, ':at': updatedAt, ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }), ...(updatedBy === undefined ? {} : { ':by': updatedBy }) },
+            ExpressionAttributeValues: {
+              ':data': data,
+              ':one': 1,
+              ':at': updatedAt,
+              ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }),
+              ...(updatedBy === undefined ? {} : { ':by': updatedBy }),
+            },
             ReturnValues: 'ALL_NEW',
           }),
         );
@@ -185,7 +178,14 @@ export function createDynamoItemStore(options: DynamoItemStoreOptions): ItemStor
 
     async ping() {
       try {
-        await doc.send(new GetCommand({ TableName: tableName, Key: { id: READINESS_PROBE_KEY }, ProjectionExpression: '#id', ExpressionAttributeNames: attributeNames('id') }));
+        await doc.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: { id: READINESS_PROBE_KEY },
+            ProjectionExpression: '#id',
+            ExpressionAttributeNames: attributeNames('id'),
+          }),
+        );
       } catch (error) {
         throw translateError(error);
       }

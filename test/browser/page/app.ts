@@ -29,18 +29,40 @@ window.picusChecks = async (api) => {
   });
   const json = { 'content-type': 'application/json' };
 
-  await step('put', async () => read(await fetch(`${api}/picus/put`, { method: 'POST', headers: json, body: JSON.stringify({ from: 'browser' }) }), 'location', 'x-request-id'));
+  await step('put', async () =>
+    read(await fetch(`${api}/picus/put`, { method: 'POST', headers: json, body: JSON.stringify({ from: 'browser' }) }), 'location', 'x-request-id'),
+  );
   const id = (out.put?.body as { id?: string } | undefined)?.id ?? 'none';
   await step('get', async () => read(await fetch(`${api}/picus/get/${id}`)));
   await step('list', async () => read(await fetch(`${api}/picus/list?limit=1`), 'link'));
 
   const apollo = new ApolloClient({ link: new HttpLink({ uri: `${api}/graphql` }), cache: new InMemoryCache() });
   await step('graphqlQuery', async () => {
-    const { data } = await apollo.query({ query: gql`query Item($id: ID!) { item(id: $id) { id data } }`, variables: { id } });
+    const { data } = await apollo.query({
+      query: gql`
+        query Item($id: ID!) {
+          item(id: $id) {
+            id
+            data
+          }
+        }
+      `,
+      variables: { id },
+    });
     return { data };
   });
   await step('graphqlMutation', async () => {
-    const { data } = await apollo.mutate({ mutation: gql`mutation Create($data: JSONObject!) { createItem(data: $data) { id data } }`, variables: { data: { from: 'apollo' } } });
+    const { data } = await apollo.mutate({
+      mutation: gql`
+        mutation Create($data: JSONObject!) {
+          createItem(data: $data) {
+            id
+            data
+          }
+        }
+      `,
+      variables: { data: { from: 'apollo' } },
+    });
     return { data };
   });
 

@@ -138,7 +138,9 @@ describe('loadConfig', () => {
   it('refuses a plain-http token issuer or JWKS in production, except on the loopback interface', () => {
     const prod = { NODE_ENV: 'production', AUTH_AUDIENCE: 'picus' };
     expect(() => loadConfig({ ...prod, AUTH_ISSUER: 'http://issuer.example.com' })).toThrow(/AUTH_ISSUER must be an https \(or loopback http\) URL/);
-    expect(() => loadConfig({ ...prod, AUTH_ISSUER: 'https://issuer.example.com', AUTH_JWKS_URL: 'http://issuer.example.com/jwks' })).toThrow(/AUTH_JWKS_URL must be an https/);
+    expect(() => loadConfig({ ...prod, AUTH_ISSUER: 'https://issuer.example.com', AUTH_JWKS_URL: 'http://issuer.example.com/jwks' })).toThrow(
+      /AUTH_JWKS_URL must be an https/,
+    );
     expect(loadConfig({ ...prod, AUTH_ISSUER: 'https://issuer.example.com' }).auth).toMatchObject({ mode: 'jwt' });
     expect(loadConfig({ ...prod, AUTH_ISSUER: 'http://127.0.0.1:8090', AUTH_JWKS_URL: 'http://localhost:8090/jwks' }).auth).toMatchObject({ mode: 'jwt' });
     expect(loadConfig({ AUTH_ISSUER: 'http://issuer.example.com', AUTH_AUDIENCE: 'picus' }).auth).toMatchObject({ mode: 'jwt' });

@@ -4,7 +4,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kind, parse as parseGraphql, type ObjectTypeDefinitionNode } from 'graphql';
 import { parse } from 'yaml';
-import { assertValidData, assertValidKey, canonicalJson, ITEM_ATTRIBUTE_NAMES, MAX_NESTING_DEPTH, REST_ATTRIBUTES, toRestBody } from '../../../app/core/items/item';
+import {
+  assertValidData,
+  assertValidKey,
+  canonicalJson,
+  ITEM_ATTRIBUTE_NAMES,
+  MAX_NESTING_DEPTH,
+  REST_ATTRIBUTES,
+  toRestBody,
+} from '../../../app/core/items/item';
 import { PROJECTION } from '../../../app/core/items/dynamo-item-store';
 import { sortedJson } from '../../support/json';
 import { decodeCursor, encodeCursor } from '../../../app/core/items/cursor';
@@ -129,16 +137,16 @@ describe('canonicalJson', () => {
   });
 });
 
-describe('the item\'s attributes (ITEM_ATTRIBUTES, their one home)', () => {
+describe("the item's attributes (ITEM_ATTRIBUTES, their one home)", () => {
   const ROOT = join(__dirname, '../../..');
 
-  it('are the properties of openapi/picus.yaml\'s Item: every attribute the REST body carries, and no other', () => {
+  it("are the properties of openapi/picus.yaml's Item: every attribute the REST body carries, and no other", () => {
     const spec = parse(readFileSync(join(ROOT, 'openapi', 'picus.yaml'), 'utf8'));
     expect(Object.keys(spec.components.schemas.Item.properties).sort()).toEqual([...REST_ATTRIBUTES].sort());
     expect(REST_ATTRIBUTES).not.toContain('version'); // REST's version is the ETag
   });
 
-  it('are the fields of schema/item.graphql\'s Item, every one of them', () => {
+  it("are the fields of schema/item.graphql's Item, every one of them", () => {
     const document = parseGraphql(readFileSync(join(ROOT, 'schema', 'item.graphql'), 'utf8'));
     const item = document.definitions.find((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === 'Item') as ObjectTypeDefinitionNode;
     expect(item.fields!.map((f) => f.name.value).sort()).toEqual([...ITEM_ATTRIBUTE_NAMES].sort());

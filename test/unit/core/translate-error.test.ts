@@ -33,8 +33,16 @@ describe('translateError (DynamoDB and SDK errors to domain errors)', () => {
   it.each([
     ['Item size has exceeded the maximum allowed size', PayloadTooLargeError, 'Item is too large: DynamoDB stores at most 400 KB per item'],
     ['Nesting Levels have exceeded supported limits', ValidationError, 'Data is nested too deeply: at most 32 levels are allowed'],
-    ['One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes', ValidationError, 'Item id must be at most 2048 bytes'],
-    ['Number overflow. Attempting to store a number with magnitude larger than supported range', ValidationError, 'A number is outside the range DynamoDB can store'],
+    [
+      'One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes',
+      ValidationError,
+      'Item id must be at most 2048 bytes',
+    ],
+    [
+      'Number overflow. Attempting to store a number with magnitude larger than supported range',
+      ValidationError,
+      'A number is outside the range DynamoDB can store',
+    ],
     ['Something else about the item', ValidationError, 'The database rejected the item as invalid'],
   ])('turns the ValidationException "%s" into a %p with a message a client can act on', (message, type, clientMessage) => {
     const translated = translateError(validation(message));

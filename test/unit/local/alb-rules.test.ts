@@ -15,8 +15,13 @@ describe('listener rules (terraform/modules/alb/listener-rules.json)', () => {
     expect(rules.default_action).toEqual(built.default_action);
   });
 
-  it('answer anything no rule matches with a fixed JSON 404 in the error catalogue\'s shape, never a forward', () => {
-    expect(rules.default_action).toEqual({ type: 'fixed-response', status_code: 404, content_type: 'application/json', message_body: '{"error":"Not found","code":"NOT_FOUND"}' });
+  it("answer anything no rule matches with a fixed JSON 404 in the error catalogue's shape, never a forward", () => {
+    expect(rules.default_action).toEqual({
+      type: 'fixed-response',
+      status_code: 404,
+      content_type: 'application/json',
+      message_body: '{"error":"Not found","code":"NOT_FOUND"}',
+    });
     for (const path of ['/', '/picus', '/graphql/', '/graphql/x', '/PICUS/list', '/health/', '/admin', '/docs/']) {
       expect([path, router.route('GET', path).action]).toEqual([path, 'fixed-response']);
     }
@@ -48,7 +53,7 @@ describe('listener rules (terraform/modules/alb/listener-rules.json)', () => {
     expect(router.route(method, path)).toMatchObject({ action: 'forward', target, rule });
   });
 
-  it('check a token, with the catalogue\'s scope, on every operation but the open ones', () => {
+  it("check a token, with the catalogue's scope, on every operation but the open ones", () => {
     for (const operation of OPERATIONS as readonly Operation[]) {
       const decision = router.route(operation.method, sample(operation.path));
       const expected = operation.auth === 'open' ? undefined : { scope: operation.auth === 'token' ? null : operation.auth };
@@ -79,7 +84,9 @@ describe('listener rules (terraform/modules/alb/listener-rules.json)', () => {
 
   it('move each rule of the hand-written table to its operation at the same priority, so an existing listener updates in place', () => {
     const main = readFileSync(join(__dirname, '..', '..', '..', 'terraform', 'modules', 'alb', 'main.tf'), 'utf8');
-    const moves = Object.fromEntries([...main.matchAll(/from\s*=\s*aws_lb_listener_rule\.this\["([^"]+)"\]\s*to\s*=\s*aws_lb_listener_rule\.this\["([^"]+)"\]/g)].map((m) => [m[1], m[2]]));
+    const moves = Object.fromEntries(
+      [...main.matchAll(/from\s*=\s*aws_lb_listener_rule\.this\["([^"]+)"\]\s*to\s*=\s*aws_lb_listener_rule\.this\["([^"]+)"\]/g)].map((m) => [m[1], m[2]]),
+    );
     // The priorities the table had before the catalogue (listener-rules.json at 3a3a5b7).
     const before = { picus_list: 10, picus_put: 20, picus_get: 30, picus_update: 35, picus_delete: 40, graphql: 50 };
     expect(Object.keys(moves).sort()).toEqual(Object.keys(before).sort());

@@ -24,12 +24,27 @@ const mod = (name: string): Module => {
 };
 const all = (): [string, Module][] => [['root', root], ...modules];
 const statements = (m: Module, doc: string): any[] => m.data.aws_iam_policy_document?.[doc]?.statement ?? [];
-const actionsOf = (m: Module, doc: string): string[] => statements(m, doc).flatMap((s) => s.actions).sort();
+const actionsOf = (m: Module, doc: string): string[] =>
+  statements(m, doc)
+    .flatMap((s) => s.actions)
+    .sort();
 
 describe('Terraform module structure', () => {
   it('has the expected modules', () => {
     expect([...modules.keys()].sort()).toEqual(
-      ['alb', 'auth', 'dns-certificate', 'dynamodb-table', 'ecr-repository', 'ecs-service', 'github-oidc', 'lambda-canary', 'lambda-function', 'network', 'observability'].sort(),
+      [
+        'alb',
+        'auth',
+        'dns-certificate',
+        'dynamodb-table',
+        'ecr-repository',
+        'ecs-service',
+        'github-oidc',
+        'lambda-canary',
+        'lambda-function',
+        'network',
+        'observability',
+      ].sort(),
     );
   });
 
@@ -42,7 +57,17 @@ describe('Terraform module structure', () => {
       for (const variable of Object.keys(m.variable)) expect([name, readme.includes(`<a name="input_${variable}">`)]).toEqual([name, true]);
       for (const output of Object.keys(m.output)) expect([name, readme.includes(`<a name="output_${output}">`)]).toEqual([name, true]);
     }
-    for (const file of ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', 'backend.tf', 'envs/dev.tfvars', 'envs/prod.tfvars', 'envs/dev.s3.tfbackend', 'envs/prod.s3.tfbackend']) {
+    for (const file of [
+      'main.tf',
+      'variables.tf',
+      'outputs.tf',
+      'versions.tf',
+      'backend.tf',
+      'envs/dev.tfvars',
+      'envs/prod.tfvars',
+      'envs/dev.s3.tfbackend',
+      'envs/prod.s3.tfbackend',
+    ]) {
       expect([file, existsSync(join(TERRAFORM_DIR, file))]).toEqual([file, true]);
     }
   });
@@ -118,7 +143,8 @@ describe('Terraform module structure', () => {
       for (const expr of expressions) {
         for (const [, v] of expr.matchAll(/(?<![\w.])var\.([A-Za-z_][\w-]*)/g)) if (!m.variable[v!]) problems.push(`${name}: var.${v}`);
         for (const [, l] of expr.matchAll(/(?<![\w.])local\.([A-Za-z_][\w-]*)/g)) if (!(l! in m.locals)) problems.push(`${name}: local.${l}`);
-        for (const [, t, n] of expr.matchAll(/(?<![\w.])data\.([a-z0-9_]+)\.([A-Za-z_][\w-]*)/g)) if (!m.data[t!]?.[n!]) problems.push(`${name}: data.${t}.${n}`);
+        for (const [, t, n] of expr.matchAll(/(?<![\w.])data\.([a-z0-9_]+)\.([A-Za-z_][\w-]*)/g))
+          if (!m.data[t!]?.[n!]) problems.push(`${name}: data.${t}.${n}`);
         for (const [, t, n] of expr.matchAll(/(?<![\w.])(aws_[a-z0-9_]+)\.([A-Za-z_][\w-]*)/g)) if (!m.resource[t!]?.[n!]) problems.push(`${name}: ${t}.${n}`);
         for (const [, callee, output] of expr.matchAll(/(?<![\w.])module\.([A-Za-z_][\w-]*)(?:\[\d+\])?\.([A-Za-z_][\w-]*)/g)) {
           const call = m.module[callee!];
@@ -137,7 +163,8 @@ describe('Terraform module structure', () => {
           continue;
         }
         const meta = new Set(['source', 'count', 'for_each', 'depends_on', 'providers', 'version']);
-        for (const input of Object.keys(call)) if (!meta.has(input) && !target.variable[input]) problems.push(`${name}: module ${callee} has no variable ${input}`);
+        for (const input of Object.keys(call))
+          if (!meta.has(input) && !target.variable[input]) problems.push(`${name}: module ${callee} has no variable ${input}`);
         for (const [variable, body] of Object.entries(target.variable)) {
           if (!('default' in body) && !(variable in call)) problems.push(`${name}: module ${callee} misses required ${variable}`);
         }
@@ -183,7 +210,12 @@ describe('Terraform invariants', () => {
       source_account: '${data.aws_caller_identity.current.account_id}',
     });
     expect(lambda.resource.aws_lambda_alias!.live!.name).toBe('live');
-    expect(lambda.resource.aws_lambda_function!.this).toMatchObject({ runtime: 'nodejs24.x', architectures: ['${var.architecture}'], publish: true, handler: 'handler.handler' });
+    expect(lambda.resource.aws_lambda_function!.this).toMatchObject({
+      runtime: 'nodejs24.x',
+      architectures: ['${var.architecture}'],
+      publish: true,
+      handler: 'handler.handler',
+    });
     expect(lambda.resource.aws_cloudwatch_log_group!.this!.retention_in_days).toBe('${var.log_retention_days}');
   });
 
@@ -210,8 +242,12 @@ describe('Terraform invariants', () => {
     expect(ecs.resource.aws_ecs_cluster!.this!.setting[0]).toEqual({ name: 'containerInsights', value: '${var.container_insights ? "enabled" : "disabled"}' });
     expect(ecs.variable.container_insights!.default).toBe(true);
     const scaling = ecs.resource.aws_appautoscaling_policy!;
-    expect(scaling.cpu!.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type).toBe('ECSServiceAverageCPUUtilization');
-    expect(scaling.requests!.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type).toBe('ALBRequestCountPerTarget');
+    expect(scaling.cpu!.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type).toBe(
+      'ECSServiceAverageCPUUtilization',
+    );
+    expect(scaling.requests!.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type).toBe(
+      'ALBRequestCountPerTarget',
+    );
   });
 
   it('sends table traffic and image layers (ECR serves them from S3) through free gateway endpoints, not the NAT gateway', () => {
@@ -219,7 +255,11 @@ describe('Terraform invariants', () => {
     for (const service of ['dynamodb', 's3']) {
       expect([service, endpoints[service]]).toEqual([
         service,
-        expect.objectContaining({ vpc_endpoint_type: 'Gateway', service_name: `com.amazonaws.\${data.aws_region.current.region}.${service}`, route_table_ids: '${aws_route_table.private[*].id}' }),
+        expect.objectContaining({
+          vpc_endpoint_type: 'Gateway',
+          service_name: `com.amazonaws.\${data.aws_region.current.region}.${service}`,
+          route_table_ids: '${aws_route_table.private[*].id}',
+        }),
       ]);
     }
     expect(root.module.network).toMatchObject({ single_nat_gateway: '${var.single_nat_gateway}', enable_flow_logs: '${var.enable_flow_logs}' });
@@ -251,15 +291,28 @@ describe('Terraform invariants', () => {
     expect(mod('dynamodb-table').variable.deletion_protection!.default).toBe(true);
   });
 
-  it('lets the load balancer fetch the issuer\'s JWKS over HTTPS where it checks tokens, and only there', () => {
+  it("lets the load balancer fetch the issuer's JWKS over HTTPS where it checks tokens, and only there", () => {
     const alb = mod('alb');
-    expect(alb.resource.aws_vpc_security_group_egress_rule!.jwks).toMatchObject({ count: '${local.jwt_enabled ? 1 : 0}', cidr_ipv4: '0.0.0.0/0', from_port: 443, to_port: 443, ip_protocol: 'tcp' });
+    expect(alb.resource.aws_vpc_security_group_egress_rule!.jwks).toMatchObject({
+      count: '${local.jwt_enabled ? 1 : 0}',
+      cidr_ipv4: '0.0.0.0/0',
+      from_port: 443,
+      to_port: 443,
+      ip_protocol: 'tcp',
+    });
     expect(alb.locals.jwt_enabled).toBe('${local.https_enabled && var.enable_jwt_validation}');
   });
 
   it('watches throttles and system errors of every DynamoDB call the store makes, on the alarms and the dashboard', () => {
     const store = readFileSync(join(__dirname, '../../../app/core/items/dynamo-item-store.ts'), 'utf8');
-    const apiName: Record<string, string> = { Get: 'GetItem', BatchGet: 'BatchGetItem', Put: 'PutItem', Update: 'UpdateItem', Scan: 'Scan', Delete: 'DeleteItem' };
+    const apiName: Record<string, string> = {
+      Get: 'GetItem',
+      BatchGet: 'BatchGetItem',
+      Put: 'PutItem',
+      Update: 'UpdateItem',
+      Scan: 'Scan',
+      Delete: 'DeleteItem',
+    };
     const made = [...new Set([...store.matchAll(/new (\w+)Command\(/g)].map(([, c]) => apiName[c!] ?? `unknown ${c}`))].sort();
     expect(made).toContain('UpdateItem');
     expect([...(mod('observability').locals.table_operations as string[])].sort()).toEqual(made);
@@ -268,7 +321,14 @@ describe('Terraform invariants', () => {
   it('grants the service exactly the DynamoDB calls its code makes, and the Lambda only DeleteItem and logs', () => {
     const store = readFileSync(join(__dirname, '../../../app/core/items/dynamo-item-store.ts'), 'utf8');
     const commands = [...store.matchAll(/new (\w+)Command\(/g)].map(([, c]) => c!);
-    const apiName: Record<string, string> = { Get: 'GetItem', BatchGet: 'BatchGetItem', Put: 'PutItem', Update: 'UpdateItem', Scan: 'Scan', Delete: 'DeleteItem' };
+    const apiName: Record<string, string> = {
+      Get: 'GetItem',
+      BatchGet: 'BatchGetItem',
+      Put: 'PutItem',
+      Update: 'UpdateItem',
+      Scan: 'Scan',
+      Delete: 'DeleteItem',
+    };
     const serviceActions = [...new Set(commands.filter((c) => c !== 'Delete').map((c) => `dynamodb:${apiName[c]}`))].sort();
     expect(actionsOf(mod('ecs-service'), 'task')).toEqual([...serviceActions, 'lambda:InvokeFunction'].sort());
     // The service deletes only by invoking the Lambda's live alias.
@@ -278,7 +338,14 @@ describe('Terraform invariants', () => {
     expect(actionsOf(mod('ecs-service'), 'task')).not.toContain('dynamodb:DeleteItem');
     expect(actionsOf(mod('lambda-function'), 'this')).toEqual(['dynamodb:DeleteItem', 'logs:CreateLogStream', 'logs:PutLogEvents']);
     expect(actionsOf(mod('ecs-service'), 'execution')).toEqual(
-      ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetAuthorizationToken', 'ecr:GetDownloadUrlForLayer', 'logs:CreateLogStream', 'logs:PutLogEvents'].sort(),
+      [
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:BatchGetImage',
+        'ecr:GetAuthorizationToken',
+        'ecr:GetDownloadUrlForLayer',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ].sort(),
     );
   });
 
@@ -294,7 +361,10 @@ describe('Terraform invariants', () => {
     }
     const oidc = statements(mod('github-oidc'), 'assume')[0];
     expect(oidc.actions).toEqual(['sts:AssumeRoleWithWebIdentity']);
-    expect(oidc.condition.map((c: { variable: string }) => c.variable).sort()).toEqual(['token.actions.githubusercontent.com:aud', 'token.actions.githubusercontent.com:sub']);
+    expect(oidc.condition.map((c: { variable: string }) => c.variable).sort()).toEqual([
+      'token.actions.githubusercontent.com:aud',
+      'token.actions.githubusercontent.com:sub',
+    ]);
   });
 
   it('gives every alarm the dimensions its metric is published under', () => {
@@ -324,7 +394,11 @@ describe('Terraform invariants', () => {
       }
     }
     const alarms = obs.resource.aws_cloudwatch_metric_alarm!;
-    expect(alarms.metric).toMatchObject({ for_each: '${local.metric_alarms}', dimensions: '${each.value.dimensions}', alarm_actions: '${local.alarm_actions}' });
+    expect(alarms.metric).toMatchObject({
+      for_each: '${local.metric_alarms}',
+      dimensions: '${each.value.dimensions}',
+      alarm_actions: '${local.alarm_actions}',
+    });
     const dynamo = alarms.dynamodb!;
     expect(dynamo.for_each).toBe('${toset(["ThrottledRequests", "SystemErrors"])}');
     const metrics = dynamo.dynamic.metric_query[0].content[0].metric;
@@ -364,7 +438,13 @@ describe('Terraform invariants', () => {
   it('keeps the original names CI and operators use', () => {
     const ecs = root.module.ecs_service!;
     expect(root.variable.project_name!.default).toBe('picus');
-    expect(ecs).toMatchObject({ cluster_name: '${local.name}-cluster', service_name: '${local.name}-service', task_family: '${local.name}-app', container_name: '${local.name}-container', log_group_name: '/ecs/${local.name}' });
+    expect(ecs).toMatchObject({
+      cluster_name: '${local.name}-cluster',
+      service_name: '${local.name}-service',
+      task_family: '${local.name}-app',
+      container_name: '${local.name}-container',
+      log_group_name: '/ecs/${local.name}',
+    });
     expect(root.module.lambda_function!.function_name).toBe('${local.name}-${var.environment}-delete');
     expect(root.variable.dynamodb_table_name!.default).toBe('picus-data');
   });
@@ -403,7 +483,11 @@ describe('Terraform on its first apply and its hundredth', () => {
     const ecs = mod('ecs-service');
     expect(root.variable.image_tag!.default).toBeNull();
     expect(ecs.locals.has_image).toBe('${var.image_tag != null}');
-    for (const [type, name] of [['aws_appautoscaling_target', 'this'], ['aws_appautoscaling_policy', 'cpu'], ['aws_appautoscaling_policy', 'requests']] as const) {
+    for (const [type, name] of [
+      ['aws_appautoscaling_target', 'this'],
+      ['aws_appautoscaling_policy', 'cpu'],
+      ['aws_appautoscaling_policy', 'requests'],
+    ] as const) {
       expect([type, name, ecs.resource[type]![name]!.count]).toEqual([type, name, '${local.has_image ? 1 : 0}']);
     }
     expect(ecs.resource.aws_appautoscaling_target!.this!.min_capacity).toBe('${var.desired_count}');
@@ -411,7 +495,11 @@ describe('Terraform on its first apply and its hundredth', () => {
 
   it('orders the ECS service after the listeners through the target group output, not a module-wide depends_on', () => {
     expect(root.module.ecs_service!.depends_on).toBeUndefined();
-    expect(mod('alb').output.service_target_group_arn!.depends_on).toEqual(['${aws_lb_listener.http}', '${aws_lb_listener.https}', '${aws_lb_listener_rule.this}']);
+    expect(mod('alb').output.service_target_group_arn!.depends_on).toEqual([
+      '${aws_lb_listener.http}',
+      '${aws_lb_listener.https}',
+      '${aws_lb_listener_rule.this}',
+    ]);
   });
 
   it('reserves no Lambda concurrency by default (new accounts may have a quota of 10)', () => {
@@ -436,19 +524,36 @@ describe('Terraform on its first apply and its hundredth', () => {
 
   it('rolls a canary back on LambdaUserError (ALB 502s) and on more than a few target 5XX, not on one', () => {
     const obs = mod('observability');
-    expect(obs.locals.metric_alarms['lambda-user-error']).toMatchObject({ namespace: 'AWS/ApplicationELB', metric: 'LambdaUserError', dimensions: '${local.lambda_tg}' });
+    expect(obs.locals.metric_alarms['lambda-user-error']).toMatchObject({
+      namespace: 'AWS/ApplicationELB',
+      metric: 'LambdaUserError',
+      dimensions: '${local.lambda_tg}',
+    });
     expect(obs.output.lambda_rollback_alarm_names!.value).toContain('"lambda-user-error"');
     expect(obs.variable.lambda_5xx_threshold!.default).toBeGreaterThanOrEqual(2);
   });
 
-  it("gives CodeDeploy what AWSCodeDeployRoleForLambdaLimited grants for Lambda, scoped to the function", () => {
+  it('gives CodeDeploy what AWSCodeDeployRoleForLambdaLimited grants for Lambda, scoped to the function', () => {
     const shift = statements(mod('lambda-canary'), 'this').find((s) => s.sid === 'ShiftAlias');
     expect(shift.actions).toEqual(expect.arrayContaining(['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig']));
     expect(shift.resources).toEqual(['${var.function_arn}', '${var.function_arn}:*']);
   });
 
   it('outputs everything the workflows need, ecr_repository_name included', () => {
-    for (const output of ['ecr_repository_name', 'github_deploy_role_arn', 'github_terraform_plan_role_arn', 'github_terraform_apply_role_arn', 'ecs_cluster_name', 'ecs_service_name', 'ecs_task_family', 'ecs_container_name', 'lambda_function_name', 'codedeploy_application_name', 'codedeploy_deployment_group_name', 'app_url']) {
+    for (const output of [
+      'ecr_repository_name',
+      'github_deploy_role_arn',
+      'github_terraform_plan_role_arn',
+      'github_terraform_apply_role_arn',
+      'ecs_cluster_name',
+      'ecs_service_name',
+      'ecs_task_family',
+      'ecs_container_name',
+      'lambda_function_name',
+      'codedeploy_application_name',
+      'codedeploy_deployment_group_name',
+      'app_url',
+    ]) {
       expect([output, Boolean(root.output[output])]).toEqual([output, true]);
     }
   });
@@ -474,10 +579,22 @@ describe('Terraform: browsers on other origins', () => {
       'Access-Control-Allow-Origin': '*',
       'Access-Control-Expose-Headers': 'Retry-After',
     });
-    expect(acl.custom_response_body[0]).toMatchObject({ key: block.custom_response_body_key, content_type: 'APPLICATION_JSON', content: '${local.routing.rate_limited.message_body}' });
+    expect(acl.custom_response_body[0]).toMatchObject({
+      key: block.custom_response_body_key,
+      content_type: 'APPLICATION_JSON',
+      content: '${local.routing.rate_limited.message_body}',
+    });
     const limited = loadListenerRulesFile().rate_limited;
-    expect(limited).toEqual({ type: 'fixed-response', status_code: 429, content_type: 'application/json', message_body: '{"error":"Too many requests: retry after 300 seconds","code":"RATE_LIMITED"}', retry_after_seconds: 300 });
-    expect(acl.rule.find((r: any) => r.name === 'rate-limit-per-ip').statement[0].rate_based_statement[0].evaluation_window_sec).toBe('${local.routing.rate_limited.retry_after_seconds}');
+    expect(limited).toEqual({
+      type: 'fixed-response',
+      status_code: 429,
+      content_type: 'application/json',
+      message_body: '{"error":"Too many requests: retry after 300 seconds","code":"RATE_LIMITED"}',
+      retry_after_seconds: 300,
+    });
+    expect(acl.rule.find((r: any) => r.name === 'rate-limit-per-ip').statement[0].rate_based_statement[0].evaluation_window_sec).toBe(
+      '${local.routing.rate_limited.retry_after_seconds}',
+    );
   });
 });
 
@@ -490,19 +607,24 @@ describe('Terraform: identity and scopes', () => {
     expect(auth.locals.api).toBe('${jsondecode(file("${path.module}/scopes.json"))}');
     expect(auth.resource.aws_cognito_resource_server!.this!.identifier).toBe('${local.api.identifier}');
     const generated = JSON.parse(readFileSync(join(auth.dir, 'scopes.json'), 'utf8'));
-    expect(Object.entries(generated.scopes).map(([name]) => `${generated.identifier}/${name}`).sort()).toEqual([...ALL_SCOPES].sort());
+    expect(
+      Object.entries(generated.scopes)
+        .map(([name]) => `${generated.identifier}/${name}`)
+        .sort(),
+    ).toEqual([...ALL_SCOPES].sort());
     expect(root.variable.jwt_jwks_url!.validation[0].condition).toBe('${var.jwt_issuer == null || var.jwt_jwks_url != null}');
     expect(root.variable.jwt_audience!.validation[0].condition).toBe('${var.jwt_issuer == null || length(var.jwt_audience) > 0}');
   });
 
-  it('keeps every client secret out of the state: only the public PKCE frontend client is Terraform\'s, machine clients are named by id', () => {
+  it("keeps every client secret out of the state: only the public PKCE frontend client is Terraform's, machine clients are named by id", () => {
     const auth = mod('auth');
     const clients = auth.resource.aws_cognito_user_pool_client!;
     expect(Object.keys(clients)).toEqual(['frontend']);
     expect(clients.frontend).toMatchObject({ generate_secret: false, allowed_oauth_flows: ['code'], callback_urls: '${var.callback_urls}' });
     // Nothing else that would hold a secret, and no output that would carry one.
     expect(Object.keys(auth.resource).filter((type) => /secret/.test(type))).toEqual([]);
-    for (const m of [auth, root]) expect(Object.entries(m.output).filter(([, o]) => o.sensitive || /client_secret|secret_arn/.test(String(o.value)))).toEqual([]);
+    for (const m of [auth, root])
+      expect(Object.entries(m.output).filter(([, o]) => o.sensitive || /client_secret|secret_arn/.test(String(o.value)))).toEqual([]);
     // Cognito access tokens carry client_id, not aud: the targets check it against the clients the API accepts.
     expect(auth.output.client_ids!.value).toBe('${concat(var.machine_client_ids, [aws_cognito_user_pool_client.frontend.id])}');
     expect(root.module.auth).toMatchObject({ machine_client_ids: '${var.auth_machine_client_ids}' });
@@ -514,10 +636,13 @@ describe('Terraform: identity and scopes', () => {
     expect(smoke.for_each).toBe('${var.grant_smoke_client_read ? [var.smoke_user_pool_arns] : []}');
     expect(smoke.content[0]).toMatchObject({ sid: 'SmokeTestClient', actions: ['cognito-idp:DescribeUserPoolClient'], resources: '${statement.value}' });
     expect(JSON.stringify(mod('github-oidc').data.aws_iam_policy_document!.deploy)).not.toContain('secretsmanager');
-    expect(root.module.github_oidc).toMatchObject({ grant_smoke_client_read: '${local.cognito}', smoke_user_pool_arns: '${local.cognito ? [module.auth[0].user_pool_arn] : []}' });
+    expect(root.module.github_oidc).toMatchObject({
+      grant_smoke_client_read: '${local.cognito}',
+      smoke_user_pool_arns: '${local.cognito ? [module.auth[0].user_pool_arn] : []}',
+    });
   });
 
-  it('runs jwt-validation with the rule\'s one scope before forwarding, on HTTPS listener rules that name one', () => {
+  it("runs jwt-validation with the rule's one scope before forwarding, on HTTPS listener rules that name one", () => {
     const alb = mod('alb');
     expect(alb.locals.jwt_enabled).toBe('${local.https_enabled && var.enable_jwt_validation}');
     const rule = alb.resource.aws_lb_listener_rule!.this!;
@@ -526,7 +651,11 @@ describe('Terraform: identity and scopes', () => {
     expect(jwt.content[0]).toMatchObject({ type: 'jwt-validation', order: 1 });
     const validation = jwt.content[0].jwt_validation[0];
     expect(validation).toMatchObject({ issuer: '${var.jwt_issuer}', jwks_endpoint: '${var.jwt_jwks_endpoint}' });
-    expect(validation.dynamic.additional_claim[0].content[0]).toEqual({ format: 'space-separated-values', name: 'scope', values: ['${additional_claim.value}'] });
+    expect(validation.dynamic.additional_claim[0].content[0]).toEqual({
+      format: 'space-separated-values',
+      name: 'scope',
+      values: ['${additional_claim.value}'],
+    });
     expect(rule.action[0]).toMatchObject({ type: 'forward', order: 2 });
     expect(root.module.alb).toMatchObject({ enable_jwt_validation: true, jwt_issuer: '${local.jwt_issuer}', jwt_jwks_endpoint: '${local.jwt_jwks}' });
   });
@@ -538,10 +667,14 @@ describe('Terraform: no pull request can write to AWS', () => {
   it('trusts the subject prefix GitHub gives the repository, in the classic and the immutable (IDs) format alike', () => {
     const v = oidc().variable.subject_prefix!;
     const pattern = new RegExp(/regex\("([^"]+)"/.exec(v.validation[0].condition)![1]!.replace(/\\\\/g, '\\'));
-    for (const prefix of ['repo:octocat/my-repo', 'repo:octocat-123456/my-repo-456789', 'repo:octocat@123456/my-repo@456789', 'repo:picus-org/picus-gateway']) expect([prefix, pattern.test(prefix)]).toEqual([prefix, true]);
-    for (const prefix of ['octocat/my-repo', 'repo:octocat', 'repo:octocat/my-repo:ref:refs/heads/main', 'repo:*/*', 'repo:octocat/*']) expect([prefix, pattern.test(prefix)]).toEqual([prefix, false]);
+    for (const prefix of ['repo:octocat/my-repo', 'repo:octocat-123456/my-repo-456789', 'repo:octocat@123456/my-repo@456789', 'repo:picus-org/picus-gateway'])
+      expect([prefix, pattern.test(prefix)]).toEqual([prefix, true]);
+    for (const prefix of ['octocat/my-repo', 'repo:octocat', 'repo:octocat/my-repo:ref:refs/heads/main', 'repo:*/*', 'repo:octocat/*'])
+      expect([prefix, pattern.test(prefix)]).toEqual([prefix, false]);
     const assume = statements(oidc(), 'assume')[0];
-    expect(assume.condition.find((c: { variable: string }) => c.variable.endsWith(':sub')).values).toBe('${[for subject in each.value : "${var.subject_prefix}:${subject}"]}');
+    expect(assume.condition.find((c: { variable: string }) => c.variable.endsWith(':sub')).values).toBe(
+      '${[for subject in each.value : "${var.subject_prefix}:${subject}"]}',
+    );
     expect(root.module.github_oidc).toMatchObject({ subject_prefix: '${var.github_oidc_subject_prefix}' });
   });
 
@@ -567,17 +700,29 @@ describe('Terraform: no pull request can write to AWS', () => {
   it('gives both plan roles ReadOnlyAccess and a read of the state object and its lock file, nothing that writes', () => {
     const m = oidc();
     expect(m.locals.plan_roles).toBe('${toset(["terraform_plan", "terraform_plan_pull_request"])}');
-    expect(m.resource.aws_iam_role!.terraform_plan).toMatchObject({ for_each: '${local.plan_roles}', assume_role_policy: '${data.aws_iam_policy_document.assume[each.key].json}' });
-    expect(m.resource.aws_iam_role_policy_attachment!.terraform_plan).toMatchObject({ for_each: '${local.plan_roles}', policy_arn: 'arn:${data.aws_partition.current.partition}:iam::aws:policy/ReadOnlyAccess' });
+    expect(m.resource.aws_iam_role!.terraform_plan).toMatchObject({
+      for_each: '${local.plan_roles}',
+      assume_role_policy: '${data.aws_iam_policy_document.assume[each.key].json}',
+    });
+    expect(m.resource.aws_iam_role_policy_attachment!.terraform_plan).toMatchObject({
+      for_each: '${local.plan_roles}',
+      policy_arn: 'arn:${data.aws_partition.current.partition}:iam::aws:policy/ReadOnlyAccess',
+    });
     const state = statements(m, 'terraform_state_read');
     expect(state.flatMap((s) => s.actions).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
     expect(state.find((s) => s.sid === 'ReadState').resources).toEqual(['${local.state_object}', '${local.state_object}.tflock']);
-    expect(m.resource.aws_iam_role_policy!.terraform_state_read).toMatchObject({ for_each: '${local.plan_roles}', role: '${aws_iam_role.terraform_plan[each.key].id}' });
+    expect(m.resource.aws_iam_role_policy!.terraform_state_read).toMatchObject({
+      for_each: '${local.plan_roles}',
+      role: '${aws_iam_role.terraform_plan[each.key].id}',
+    });
     expect(m.resource.aws_iam_role!.terraform_apply!.assume_role_policy).toBe('${data.aws_iam_policy_document.assume["terraform_apply"].json}');
     // The role that existed before keeps its address, so its ARN in GitHub's variables stays right.
     const main = readFileSync(join(m.dir, 'main.tf'), 'utf8');
     for (const type of ['aws_iam_role', 'aws_iam_role_policy_attachment']) {
-      expect([type, new RegExp(`moved\\s*\\{\\s*from\\s*=\\s*${type}\\.terraform_plan\\s*to\\s*=\\s*${type}\\.terraform_plan\\["terraform_plan"\\]\\s*\\}`).test(main)]).toEqual([type, true]);
+      expect([
+        type,
+        new RegExp(`moved\\s*\\{\\s*from\\s*=\\s*${type}\\.terraform_plan\\s*to\\s*=\\s*${type}\\.terraform_plan\\["terraform_plan"\\]\\s*\\}`).test(main),
+      ]).toEqual([type, true]);
     }
   });
 
@@ -590,10 +735,30 @@ describe('Terraform: no pull request can write to AWS', () => {
     const data = doc.statement.find((s: { sid: string }) => s.sid === 'NoData');
     expect(data.effect).toBe('Deny');
     expect(data.resources).toEqual(['*']);
-    for (const action of ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PartiQLSelect', 'dynamodb:GetRecords', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:StartLiveTail', 'secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue', 'ssm:GetParameter', 'ssm:GetParametersByPath', 'cognito-idp:ListUsers', 'cognito-idp:AdminGetUser']) {
+    for (const action of [
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+      'dynamodb:Scan',
+      'dynamodb:PartiQLSelect',
+      'dynamodb:GetRecords',
+      'logs:GetLogEvents',
+      'logs:FilterLogEvents',
+      'logs:StartQuery',
+      'logs:StartLiveTail',
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:BatchGetSecretValue',
+      'ssm:GetParameter',
+      'ssm:GetParametersByPath',
+      'cognito-idp:ListUsers',
+      'cognito-idp:AdminGetUser',
+    ]) {
       expect([action, data.actions.includes(action)]).toEqual([action, true]);
     }
-    expect(m.resource.aws_iam_role_policy!.terraform_plan_no_data).toMatchObject({ for_each: '${local.plan_roles}', policy: '${data.aws_iam_policy_document.terraform_plan_no_data[each.key].json}' });
+    expect(m.resource.aws_iam_role_policy!.terraform_plan_no_data).toMatchObject({
+      for_each: '${local.plan_roles}',
+      policy: '${data.aws_iam_policy_document.terraform_plan_no_data[each.key].json}',
+    });
   });
 
   it('denies the pull-request plan role every app client (Cognito returns secrets to DescribeUserPoolClient), and its plans do not refresh', () => {

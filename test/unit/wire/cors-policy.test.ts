@@ -3,7 +3,7 @@ import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS, corsResponseHeaders, prefli
 const policy = { origins: ['http://localhost:5173', /^https:\/\/[a-z]+\.example\.com$/] };
 
 describe('app/wire/cors-policy: the API CORS policy', () => {
-  it('answers a DELETE preflight from an allowed origin with the path\'s methods, headers and max age', () => {
+  it("answers a DELETE preflight from an allowed origin with the path's methods, headers and max age", () => {
     expect(preflightAnswer(policy, { method: 'OPTIONS', path: '/picus/abc', origin: 'http://localhost:5173', requestMethod: 'DELETE' })).toEqual({
       status: 204,
       headers: {
@@ -23,14 +23,24 @@ describe('app/wire/cors-policy: the API CORS policy', () => {
   });
 
   it('matches origin patterns whole, not as substrings', () => {
-    expect(preflightAnswer(policy, { method: 'OPTIONS', path: '/graphql', origin: 'https://app.example.com', requestMethod: 'POST' })!.headers['Access-Control-Allow-Origin']).toBe('https://app.example.com');
-    expect(preflightAnswer(policy, { method: 'OPTIONS', path: '/graphql', origin: 'https://app.example.com.evil.test', requestMethod: 'POST' })!.headers['Access-Control-Allow-Origin']).toBeUndefined();
+    expect(
+      preflightAnswer(policy, { method: 'OPTIONS', path: '/graphql', origin: 'https://app.example.com', requestMethod: 'POST' })!.headers[
+        'Access-Control-Allow-Origin'
+      ],
+    ).toBe('https://app.example.com');
+    expect(
+      preflightAnswer(policy, { method: 'OPTIONS', path: '/graphql', origin: 'https://app.example.com.evil.test', requestMethod: 'POST' })!.headers[
+        'Access-Control-Allow-Origin'
+      ],
+    ).toBeUndefined();
   });
 
   it('is not a preflight without Origin or Access-Control-Request-Method, or with CORS off', () => {
     expect(preflightAnswer(policy, { method: 'OPTIONS', path: '/picus/abc', origin: undefined, requestMethod: 'DELETE' })).toBeUndefined();
     expect(preflightAnswer(policy, { method: 'OPTIONS', path: '/picus/abc', origin: 'http://localhost:5173', requestMethod: undefined })).toBeUndefined();
-    expect(preflightAnswer({ origins: [] }, { method: 'OPTIONS', path: '/picus/abc', origin: 'http://localhost:5173', requestMethod: 'DELETE' })).toBeUndefined();
+    expect(
+      preflightAnswer({ origins: [] }, { method: 'OPTIONS', path: '/picus/abc', origin: 'http://localhost:5173', requestMethod: 'DELETE' }),
+    ).toBeUndefined();
   });
 
   it('exposes Location, Link, Retry-After, X-Request-Id, ETag and WWW-Authenticate to an allowed origin, and varies on Origin', () => {

@@ -57,14 +57,22 @@ describe('the error catalogue', () => {
 
   it('takes every domain code and its message from app/core/errors.ts, so a domain error and the catalogue say the same', () => {
     for (const [code, message] of Object.entries(DOMAIN_ERRORS)) expect([code, ERROR_CATALOGUE[code as ErrorCode].message]).toEqual([code, message]);
-    for (const error of [new PreconditionRequiredError(), new DatabaseUnavailableError(), new DeleteUnavailableError(), new AuthUnavailableError(), new UnauthenticatedError(false)]) {
+    for (const error of [
+      new PreconditionRequiredError(),
+      new DatabaseUnavailableError(),
+      new DeleteUnavailableError(),
+      new AuthUnavailableError(),
+      new UnauthenticatedError(false),
+    ]) {
       expect([error.code, error.message]).toEqual([error.code, ERROR_CATALOGUE[error.code].message]);
     }
   });
 
-  it('is the code enum of openapi/picus.yaml: every code a REST client can receive, less the local ALB\'s JSON stand-ins for the real one\'s HTML pages', () => {
+  it("is the code enum of openapi/picus.yaml: every code a REST client can receive, less the local ALB's JSON stand-ins for the real one's HTML pages", () => {
     const spec = parse(readFileSync(join(__dirname, '../../../openapi/picus.yaml'), 'utf8'));
-    const published = Object.entries(ERROR_CATALOGUE).filter(([, entry]) => !entry.localEdgeOnly).map(([code]) => code);
+    const published = Object.entries(ERROR_CATALOGUE)
+      .filter(([, entry]) => !entry.localEdgeOnly)
+      .map(([code]) => code);
     expect([...spec.components.schemas.Error.properties.code.enum].sort()).toEqual(published.sort());
   });
 
@@ -105,11 +113,19 @@ describe('toErrorResponse', () => {
   it('challenges a missing token without an error, a bad one with invalid_token, a lacking scope with insufficient_scope', () => {
     expect(toErrorResponse(new UnauthenticatedError(false)).headers['WWW-Authenticate']).toBe('Bearer realm="picus"');
     expect(toErrorResponse(new UnauthenticatedError(true)).headers['WWW-Authenticate']).toBe('Bearer realm="picus", error="invalid_token"');
-    expect(toErrorResponse(new ForbiddenError('picus/write'))).toMatchObject({ status: 403, headers: { 'WWW-Authenticate': 'Bearer error="insufficient_scope", scope="picus/write"' } });
+    expect(toErrorResponse(new ForbiddenError('picus/write'))).toMatchObject({
+      status: 403,
+      headers: { 'WWW-Authenticate': 'Bearer error="insufficient_scope", scope="picus/write"' },
+    });
   });
 
   it('keeps the headers a transport error names (Allow on a 405)', () => {
-    expect(toErrorResponse(new HttpError('METHOD_NOT_ALLOWED', 'use GET', { Allow: 'GET' }))).toEqual({ status: 405, body: { error: 'use GET', code: 'METHOD_NOT_ALLOWED' }, headers: { Allow: 'GET' }, internal: false });
+    expect(toErrorResponse(new HttpError('METHOD_NOT_ALLOWED', 'use GET', { Allow: 'GET' }))).toEqual({
+      status: 405,
+      body: { error: 'use GET', code: 'METHOD_NOT_ALLOWED' },
+      headers: { Allow: 'GET' },
+      internal: false,
+    });
   });
 
   it.each([
@@ -142,7 +158,12 @@ describe('logFailure', () => {
 
   it('logs an unexpected error at error level with its stack, a dependency failure at warn with its cause, a client error not at all', async () => {
     const { logger, lines } = capture();
-    for (const error of [new Error('boom'), new DatabaseUnavailableError(undefined, { cause: new Error('ECONNREFUSED') }), new ValidationError('bad'), new HttpError('SHUTTING_DOWN')]) {
+    for (const error of [
+      new Error('boom'),
+      new DatabaseUnavailableError(undefined, { cause: new Error('ECONNREFUSED') }),
+      new ValidationError('bad'),
+      new HttpError('SHUTTING_DOWN'),
+    ]) {
       logFailure(logger, error, toErrorResponse(error), { requestId: 'r1' });
     }
     await new Promise((resolve) => setImmediate(resolve));

@@ -20,14 +20,18 @@ describe('app/wire/operations: the catalogue of operations', () => {
     const pattern = (o: Operation) => new RegExp(`^${o.path.replace(/\{[a-z]+\}/g, '.+')}$`);
     for (const a of operations) {
       for (const b of operations) {
-        if (a !== b && a.method === b.method && !a.path.includes('{') && pattern(b).test(a.path) && !b.except?.includes(a.path)) expect([a.id, a.priority < b.priority]).toEqual([a.id, true]);
+        if (a !== b && a.method === b.method && !a.path.includes('{') && pattern(b).test(a.path) && !b.except?.includes(a.path))
+          expect([a.id, a.priority < b.priority]).toEqual([a.id, true]);
       }
     }
   });
 
-  it.each(operations.map((o) => [o.id, o.method, o.path, o.target] as const))('%s (%s %s) is what the ALB listener rules send to the %s', (_id, method, path, target) => {
-    expect(createRouter(loadListenerRules()).route(method, sample(path))).toMatchObject({ action: 'forward', target });
-  });
+  it.each(operations.map((o) => [o.id, o.method, o.path, o.target] as const))(
+    '%s (%s %s) is what the ALB listener rules send to the %s',
+    (_id, method, path, target) => {
+      expect(createRouter(loadListenerRules()).route(method, sample(path))).toMatchObject({ action: 'forward', target });
+    },
+  );
 
   it.each(operations.map((o) => [o.id, o.method, o.path] as const))('%s resolves from %s %s, and HEAD from a GET', (id, method, path) => {
     expect(development.resolve(method, sample(path))).toMatchObject({ kind: 'operation', operation: { id } });
@@ -60,7 +64,7 @@ describe('app/wire/operations: the catalogue of operations', () => {
     expect(development.resolve('GET', '/picus/get/%2525')).toMatchObject({ kind: 'operation', params: { key: '%25' } });
   });
 
-  it('answers a catalogued path with another method with the path\'s methods (HEAD with GET, OPTIONS), and an unknown path with nothing', () => {
+  it("answers a catalogued path with another method with the path's methods (HEAD with GET, OPTIONS), and an unknown path with nothing", () => {
     expect(development.resolve('DELETE', '/health')).toEqual({ kind: 'method-not-allowed', allow: ['GET', 'HEAD', 'OPTIONS'] });
     expect(development.resolve('PUT', '/picus/list')).toEqual({ kind: 'method-not-allowed', allow: ['GET', 'HEAD', 'DELETE', 'OPTIONS'] });
     expect(development.resolve('PUT', '/picus/put')).toEqual({ kind: 'method-not-allowed', allow: ['POST', 'DELETE', 'OPTIONS'] });
@@ -115,7 +119,8 @@ describe('openapi/picus.yaml against the catalogue', () => {
   });
 
   it('describes exactly the scopes of app/core/auth/access.ts in its security scheme, in the same words', () => {
-    const scheme = (spec as unknown as { components: { securitySchemes: { bearer: { flows: { clientCredentials: { scopes: Record<string, string> } } } } } }).components.securitySchemes.bearer;
+    const scheme = (spec as unknown as { components: { securitySchemes: { bearer: { flows: { clientCredentials: { scopes: Record<string, string> } } } } } })
+      .components.securitySchemes.bearer;
     expect(scheme.flows.clientCredentials.scopes).toEqual(SCOPE_DESCRIPTIONS);
   });
 });

@@ -47,7 +47,9 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (req.method === 'POST' && route === 'batch') {
     const { ids } = (await readJson(req)) as { ids: string[] };
-    const result = await doc.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: ids.map((id) => ({ id })), ConsistentRead: true, ...PROJECTION } } }));
+    const result = await doc.send(
+      new BatchGetCommand({ RequestItems: { [TableName]: { Keys: ids.map((id) => ({ id })), ConsistentRead: true, ...PROJECTION } } }),
+    );
     return reply(res, 200, result.Responses?.[TableName] ?? []);
   }
   if (req.method === 'PUT' && route === 'item') {
@@ -74,7 +76,13 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   if (req.method === 'DELETE' && route === 'item') {
     try {
       const { Attributes } = await doc.send(
-        new DeleteCommand({ TableName, Key: { id: decodeURIComponent(key!) }, ConditionExpression: 'attribute_exists(#id)', ExpressionAttributeNames: { '#id': 'id' }, ReturnValues: 'ALL_OLD' }),
+        new DeleteCommand({
+          TableName,
+          Key: { id: decodeURIComponent(key!) },
+          ConditionExpression: 'attribute_exists(#id)',
+          ExpressionAttributeNames: { '#id': 'id' },
+          ReturnValues: 'ALL_OLD',
+        }),
       );
       return reply(res, 200, { deleted: Attributes?.id });
     } catch {

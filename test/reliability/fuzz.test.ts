@@ -223,9 +223,13 @@ const graphqlBody = fc.oneof(
 
 // ---- properties ---------------------------------------------------------------
 
+/** The property holds for this many generated cases (scaled by FUZZ_RUNS through `runs`). */
+const holds = (cases: number, property: fc.IAsyncPropertyWithHooks<any>) => fc.assert(property, { numRuns: runs(cases) });
+
 describe('fuzzing through the ALB: never a 5xx, always the JSON error shape', () => {
   it('REST bodies (JSON of every shape, deep, wide, huge, invalid UTF-8, wrong types and media types)', async () => {
-    await fc.assert(
+    await holds(
+      1500,
       fc.asyncProperty(
         body,
         fc.option(contentType, { nil: undefined }),
@@ -250,21 +254,21 @@ describe('fuzzing through the ALB: never a 5xx, always the JSON error shape', ()
           }
         },
       ),
-      { numRuns: runs(1500) },
     );
   }, 300_000);
 
   it('paths and methods (percent-encoding, traversal, long keys, query strings)', async () => {
-    await fc.assert(
+    await holds(
+      1500,
       fc.asyncProperty(method, path, async (m, p) => {
         await check({ method: m, path: p });
       }),
-      { numRuns: runs(1500) },
     );
   }, 300_000);
 
   it('headers (encodings, trace ids, origins, odd and oversized values)', async () => {
-    await fc.assert(
+    await holds(
+      800,
       fc.asyncProperty(
         headers,
         fc.constantFrom('/picus/put', '/picus/list?limit=3', '/graphql', '/picus/abc', '/health'),
@@ -274,12 +278,12 @@ describe('fuzzing through the ALB: never a 5xx, always the JSON error shape', ()
           await check({ method: m, path: target, headers: h, body: m === 'POST' ? payload : undefined });
         },
       ),
-      { numRuns: runs(800) },
     );
   }, 300_000);
 
   it('GraphQL documents and variables over POST (deep, wide, alias-heavy, huge, wrong types, batches)', async () => {
-    await fc.assert(
+    await holds(
+      2000,
       fc.asyncProperty(
         graphqlBody,
         fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/graphql-response+json', 'text/plain'),
@@ -292,12 +296,12 @@ describe('fuzzing through the ALB: never a 5xx, always the JSON error shape', ()
           });
         },
       ),
-      { numRuns: runs(2000) },
     );
   }, 300_000);
 
   it('GraphQL over GET (queries in the URL, mutations refused)', async () => {
-    await fc.assert(
+    await holds(
+      500,
       fc.asyncProperty(
         graphqlDocument.filter((d) => d.length < 4000),
         fc.option(variables),
@@ -306,7 +310,6 @@ describe('fuzzing through the ALB: never a 5xx, always the JSON error shape', ()
           await check({ method: 'GET', path: `/graphql?${query}`, headers: { 'apollo-require-preflight': 'true' } });
         },
       ),
-      { numRuns: runs(500) },
     );
   }, 300_000);
 

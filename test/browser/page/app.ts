@@ -37,34 +37,25 @@ window.picusChecks = async (api) => {
   await step('list', async () => read(await fetch(`${api}/picus/list?limit=1`), 'link'));
 
   const apollo = new ApolloClient({ link: new HttpLink({ uri: `${api}/graphql` }), cache: new InMemoryCache() });
-  await step('graphqlQuery', async () => {
-    const { data } = await apollo.query({
-      query: gql`
-        query Item($id: ID!) {
-          item(id: $id) {
-            id
-            data
-          }
-        }
-      `,
-      variables: { id },
-    });
-    return { data };
-  });
-  await step('graphqlMutation', async () => {
-    const { data } = await apollo.mutate({
-      mutation: gql`
-        mutation Create($data: JSONObject!) {
-          createItem(data: $data) {
-            id
-            data
-          }
-        }
-      `,
-      variables: { data: { from: 'apollo' } },
-    });
-    return { data };
-  });
+  // What a frontend's Apollo Client sends, each through the client's own link: a query, then a mutation.
+  const query = gql`
+    query Item($id: ID!) {
+      item(id: $id) {
+        id
+        data
+      }
+    }
+  `;
+  const mutation = gql`
+    mutation Create($data: JSONObject!) {
+      createItem(data: $data) {
+        id
+        data
+      }
+    }
+  `;
+  await step('graphqlQuery', async () => ({ data: (await apollo.query({ query, variables: { id } })).data }));
+  await step('graphqlMutation', async () => ({ data: (await apollo.mutate({ mutation, variables: { data: { from: 'apollo' } } })).data }));
 
   await step('delete', async () => read(await fetch(`${api}/picus/${id}`, { method: 'DELETE' }), 'x-request-id'));
   await step('deleteAgain', async () => read(await fetch(`${api}/picus/${id}`, { method: 'DELETE' })));

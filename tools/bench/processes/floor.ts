@@ -31,8 +31,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://floor');
   const [, route, key] = url.pathname.split('/');
+  const item = () => ({ TableName, Key: { id: decodeURIComponent(key!) } });
   if (req.method === 'GET' && route === 'get') {
-    const { Item } = await doc.send(new GetCommand({ TableName, Key: { id: decodeURIComponent(key!) }, ConsistentRead: true, ...PROJECTION }));
+    const { Item } = await doc.send(new GetCommand({ ...item(), ConsistentRead: true, ...PROJECTION }));
     return Item ? reply(res, 200, Item) : reply(res, 404, { error: 'not found' });
   }
   if (req.method === 'POST' && route === 'put') {
@@ -59,8 +60,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     try {
       const { Attributes } = await doc.send(
         new UpdateCommand({
-          TableName,
-          Key: { id: decodeURIComponent(key!) },
+          ...item(),
           UpdateExpression: 'SET #data = :data, #version = if_not_exists(#version, :one) + :one',
           ConditionExpression: 'attribute_exists(#id) AND (#version = :expected OR (attribute_not_exists(#version) AND :expected = :one))',
           ExpressionAttributeNames: { '#id': 'id', '#data': 'data', '#version': 'version' },
@@ -75,15 +75,13 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (req.method === 'DELETE' && route === 'item') {
     try {
-      const { Attributes } = await doc.send(
-        new DeleteCommand({
-          TableName,
-          Key: { id: decodeURIComponent(key!) },
-          ConditionExpression: 'attribute_exists(#id)',
-          ExpressionAttributeNames: { '#id': 'id' },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
+      const deleted = new DeleteCommand({
+        ...item(),
+        ConditionExpression: 'attribute_exists(#id)',
+        ExpressionAttributeNames: { '#id': 'id' },
+        ReturnValues: 'ALL_OLD',
+      });
+      const { Attributes } = await doc.send(deleted);
       return reply(res, 200, { deleted: Attributes?.id });
     } catch {
       return reply(res, 404, { error: 'not found' });

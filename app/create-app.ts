@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { ApolloServer } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import type { Core } from './core/create-core';
 import { createGraphQL } from './graphql/create-graphql';
 import type { GraphQLContext } from './graphql/context';
@@ -54,6 +55,8 @@ export interface AppDeps {
 export interface App {
   app: Express;
   apollo: ApolloServer<GraphQLContext>;
+  /** GraphQL's executable schema: subscriptions over WebSocket run against it (app/graphql/subscriptions.ts). */
+  schema: GraphQLSchema;
   lifecycle: Lifecycle;
 }
 
@@ -109,5 +112,5 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   app.use(errorMiddleware(core.logger));
 
-  return { app, apollo: graphql.apollo, lifecycle };
+  return { app, apollo: graphql.apollo, schema: graphql.schema, lifecycle };
 }

@@ -4,6 +4,7 @@ import type { Core } from './core/create-core';
 import { createApp } from './create-app';
 import { startHttpServer } from './http/http-server';
 import { createLifecycle } from './http/lifecycle';
+import { attachSubscriptions } from './graphql/subscriptions';
 
 export interface RunningService {
   server: Server;
@@ -28,8 +29,9 @@ export interface RunningService {
 export async function startService(core: Core, options: { port?: number; host?: string } = {}): Promise<RunningService> {
   const { config, logger } = core;
   const lifecycle = createLifecycle();
-  const { app, apollo } = await createApp({ core, lifecycle });
+  const { app, apollo, schema } = await createApp({ core, lifecycle });
   const http = await startHttpServer(app, { port: options.port ?? config.port, host: options.host });
+  const subscriptions = attachSubscriptions(http.server, { core, schema, draining: () => lifecycle.draining });
 
   let stopping: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
@@ -37,6 +39,8 @@ export async function startService(core: Core, options: { port?: number; host?: 
       lifecycle.startDraining();
       logger.info({ delayMs: config.shutdownDelayMs, graceMs: config.shutdownGraceMs }, 'draining');
       await sleep(config.shutdownDelayMs);
+      // WebSockets never finish like requests do: close them (1012, service restart) so clients reconnect elsewhere.
+      await subscriptions.close();
       await http.drain(config.shutdownGraceMs);
       await apollo.stop();
       core.close();

@@ -94,7 +94,7 @@ export function createHandler(deps: DeleteHandlerDeps): DeleteHandler {
         if (multipleAuthorization(event)) throw duplicateAuthorizationError();
         principal = await authorize(tokenVerifier, bearerCredentials(headerOf(event, 'authorization')), SCOPES.delete);
       }
-      const deleted = await itemService.delete(key);
+      const deleted = await itemService.delete(key, { by: principal?.sub });
       // Prefer: return=representation (RFC 7240): the deleted item too, as GraphQL's deleteItem needs it.
       if (/\breturn=representation\b/.test(headerOf(event, 'prefer') ?? '')) {
         respond(res, 200, { message: `Item '${key}' deleted successfully`, item: deleted }, { 'Preference-Applied': 'return=representation' });

@@ -1,4 +1,5 @@
 import { request as httpRequest, type Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ALBEvent } from 'aws-lambda';
 import { sendEdgeError } from './alb-answers';
 import { buildAlbEvent, forwardedHeaders, LAMBDA_PAYLOAD_LIMIT, readAlbResult } from './alb-event';
@@ -136,4 +137,61 @@ export async function invokeLambdaTarget(
   for (const [name, value] of answer.headers) res.appendHeader(name, value);
   res.setHeader('content-length', answer.body.length);
   res.end(answer.body);
+}
+
+/**
+ * Proxies a WebSocket upgrade to a service target, as the ALB does for WebSockets: the upgrade request with its
+ * headers, then both directions piped until either side closes. A target that answers without upgrading gets its
+ * answer relayed; none reachable is the ALB's 502 or 503.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#listener-configuration
+ */
+export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, path: string, edge: { group: TargetGroup; listenerPort: number }): void {
+  const target = edge.group.pick();
+  if (!target) return rawEdgeError(socket, 503, 'NO_HEALTHY_TARGET', 'Service Unavailable');
+  target.inFlight += 1;
+  let done = false;
+  const finish = (): void => {
+    if (!done) {
+      done = true;
+      edge.group.finished(target);
+    }
+  };
+  const headers = { ...upstreamHeaders(req, edge.listenerPort), connection: 'Upgrade', upgrade: req.headers.upgrade ?? 'websocket' };
+  const upstream = httpRequest({ protocol: target.url.protocol, hostname: target.url.hostname, port: target.url.port, method: req.method, path, headers });
+  upstream.on('upgrade', (res, upstreamSocket, upstreamHead) => {
+    const lines = [`HTTP/1.1 ${res.statusCode} ${res.statusMessage}`];
+    for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
+    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (upstreamHead.length > 0) socket.write(upstreamHead);
+    if (head.length > 0) upstreamSocket.write(head);
+    upstreamSocket.pipe(socket).pipe(upstreamSocket);
+    const close = (): void => {
+      finish();
+      socket.destroy();
+      upstreamSocket.destroy();
+    };
+    socket.on('close', close).on('error', close);
+    upstreamSocket.on('close', close).on('error', close);
+  });
+  upstream.on('response', (res) => {
+    // Refused without an upgrade (404, 403, 503 ...): the target's answer, as it sent it.
+    const lines = [`HTTP/1.1 ${res.statusCode} ${res.statusMessage}`];
+    for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
+    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    res.pipe(socket);
+    res.on('end', finish);
+  });
+  upstream.on('error', () => {
+    finish();
+    rawEdgeError(socket, 502, 'BAD_GATEWAY', 'Bad Gateway');
+  });
+  upstream.end();
+}
+
+/** The ALB's own answer on a raw socket (an upgrade has no ServerResponse), in the catalogue's shape. */
+export function rawEdgeError(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: message, code });
+  socket.end(
+    `HTTP/1.1 ${status} ${message}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nServer: awselb/2.0\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -16,6 +16,8 @@ export interface ListenerRule {
   jwt_validation: { scope: string | null } | null;
   /** A reference page: served outside production only, so the production ALB (Terraform) has no rule for it. */
   development_only: boolean;
+  /** http-header conditions, all of which must match (values case-insensitive, as the ALB compares them); empty: none. */
+  http_headers: { name: string; values: string[] }[];
 }
 
 /** The listener's default action: a fixed JSON 404 in the error catalogue's shape, never a forward. */
@@ -57,7 +59,16 @@ const patternOf = (operation: Operation): string => operation.path.replace(/\{[a
  */
 export function buildListenerRules(operations: readonly Operation[] = OPERATIONS): ListenerRules {
   const rules: ListenerRule[] = [
-    { name: 'preflight', priority: 1, path_patterns: ['/*'], http_methods: ['OPTIONS'], target: 'service', jwt_validation: null, development_only: false },
+    {
+      name: 'preflight',
+      priority: 1,
+      path_patterns: ['/*'],
+      http_methods: ['OPTIONS'],
+      target: 'service',
+      jwt_validation: null,
+      development_only: false,
+      http_headers: [],
+    },
   ];
   const jwtFor = (auth: Operation['auth']): ListenerRule['jwt_validation'] => (auth === 'open' ? null : { scope: auth === 'token' ? null : auth });
   for (const operation of [...operations].sort((a, b) => a.priority - b.priority)) {
@@ -69,8 +80,24 @@ export function buildListenerRules(operations: readonly Operation[] = OPERATIONS
       target: operation.target,
       jwt_validation: jwtFor(operation.auth),
       development_only: operation.developmentOnly ?? false,
+      http_headers: [],
     });
+    // Its WebSocket upgrade, before it: no jwt-validation (a browser's upgrade cannot carry the token, which travels
+    // inside the protocol), matched on the Upgrade header so that a plain GET still meets the rule above.
+    if (operation.websocket) {
+      rules.push({
+        name: `${operation.id}WebSocket`,
+        priority: operation.websocket.priority,
+        path_patterns: [patternOf(operation)],
+        http_methods: ['GET'],
+        target: operation.target,
+        jwt_validation: null,
+        development_only: operation.developmentOnly ?? false,
+        http_headers: [{ name: 'Upgrade', values: ['websocket'] }],
+      });
+    }
   }
+  rules.sort((a, b) => a.priority - b.priority);
   const byPattern = new Map<string, Operation[]>();
   for (const operation of operations) byPattern.set(patternOf(operation), [...(byPattern.get(patternOf(operation)) ?? []), operation]);
   for (const [pattern, same] of [...byPattern].sort(([, a], [, b]) => Math.min(...a.map((o) => o.priority)) - Math.min(...b.map((o) => o.priority)))) {
@@ -83,6 +110,7 @@ export function buildListenerRules(operations: readonly Operation[] = OPERATIONS
       target: 'service',
       jwt_validation: same.some((o) => o.auth === 'open') ? null : { scope: null },
       development_only: same.every((o) => o.developmentOnly ?? false),
+      http_headers: [],
     });
   }
   const notFound = ERROR_CATALOGUE.NOT_FOUND;
@@ -130,7 +158,7 @@ export type RouteDecision =
 
 export interface Router {
   /** What the listener does with a request: the first matching rule's forward, else the default fixed response. */
-  route(method: string, path: string): RouteDecision;
+  route(method: string, path: string, headers?: Readonly<Record<string, string | string[] | undefined>>): RouteDecision;
 }
 
 /**
@@ -142,10 +170,14 @@ export function createRouter(rules: ListenerRules, options: { production?: boole
     .filter((rule) => !(options.production && rule.development_only))
     .map((rule) => ({ rule, patterns: rule.path_patterns.map(pathPatternToRegExp) }));
   return {
-    route(method, path) {
+    route(method, path, headers = {}) {
       for (const { rule, patterns } of compiled) {
         const methodOk = rule.http_methods.length === 0 || rule.http_methods.includes(method);
-        if (methodOk && patterns.some((pattern) => pattern.test(path))) {
+        const headersOk = (rule.http_headers ?? []).every(({ name, values }) => {
+          const sent = headers[name.toLowerCase()];
+          return typeof sent === 'string' && values.some((value) => value.toLowerCase() === sent.toLowerCase());
+        });
+        if (methodOk && headersOk && patterns.some((pattern) => pattern.test(path))) {
           return rule.jwt_validation
             ? { action: 'forward', target: rule.target, rule: rule.name, jwt: rule.jwt_validation }
             : { action: 'forward', target: rule.target, rule: rule.name };

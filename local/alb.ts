@@ -3,7 +3,7 @@ import { answerClientErrors } from '../app/http/client-errors';
 import { listen } from '../app/http/listen';
 import { requestTarget } from '../app/wire/operations';
 import { sendEdgeError, sendFixed } from './alb-answers';
-import { forwardToService, invokeLambdaTarget, type LambdaTarget } from './alb-forward';
+import { forwardToService, forwardUpgrade, invokeLambdaTarget, rawEdgeError, type LambdaTarget } from './alb-forward';
 import { createEdgeJwtValidator } from './alb-jwt';
 import { createRouter, loadListenerRules, type ListenerRules } from './alb-rules';
 import { createTargetGroup, DEFAULT_HEALTH_CHECK, type HealthCheck, type TargetState, type TargetStatus } from './alb-targets';
@@ -72,7 +72,7 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
   const server: Server = createServer((req, res) => {
     // Rules match the parsed path (no query string), whatever form the request target took.
     const { path, query } = requestTarget(req.url ?? '/');
-    const decision = router.route(req.method ?? 'GET', path);
+    const decision = router.route(req.method ?? 'GET', path, req.headers);
     if (decision.action === 'fixed-response') return sendFixed(req, res, decision.response);
     const { target, jwt } = decision;
     const dispatch = (): void => {
@@ -87,6 +87,31 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
       if (verdict === 'valid') return dispatch();
       rejected += 1;
       sendEdgeError(res, verdict === 'unavailable' ? 'JWKS_UNAVAILABLE' : 'UNAUTHENTICATED');
+    });
+  });
+  // WebSocket upgrades meet the same rules; a forward to the service is piped both ways (the Lambda serves no upgrade).
+  server.on('upgrade', (req, socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const { path, query } = requestTarget(req.url ?? '/');
+    const decision = router.route(req.method ?? 'GET', path, req.headers);
+    if (decision.action === 'fixed-response') {
+      const fixed = decision.response;
+      return socket.end(
+        `HTTP/1.1 ${fixed.status_code} Not Found\r\nContent-Type: ${fixed.content_type}\r\nContent-Length: ${Buffer.byteLength(fixed.message_body)}\r\nServer: awselb/2.0\r\nConnection: close\r\n\r\n${fixed.message_body}`,
+      );
+    }
+    if (decision.target !== 'service') return rawEdgeError(socket, 502, 'BAD_GATEWAY', 'Bad Gateway');
+    const forward = () => forwardUpgrade(req, socket, head, path + query, { group, listenerPort: port });
+    if (!validateJwt || !decision.jwt) return forward();
+    void validateJwt(req.headers.authorization, decision.jwt.scope).then((verdict) => {
+      if (verdict === 'valid') return forward();
+      rejected += 1;
+      rawEdgeError(
+        socket,
+        verdict === 'unavailable' ? 500 : 401,
+        verdict === 'unavailable' ? 'JWKS_UNAVAILABLE' : 'UNAUTHENTICATED',
+        verdict === 'unavailable' ? 'Internal Server Error' : 'Unauthorized',
+      );
     });
   });
   server.keepAliveTimeout = idleTimeoutMs;

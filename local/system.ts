@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../app/core/config';
 import { ALL_SCOPES } from '../app/core/auth/access';
 import type { LocalSystemOptions } from './options';
 import { createCore, type Core } from '../app/core/create-core';
+import { createInProcessBus } from '../app/core/changes/change-bus';
 import { createLogger } from '../app/core/logger';
 import { startService, type RunningService } from '../app/start-service';
 import { createHandler } from '../lambda/create-handler';
@@ -100,7 +101,10 @@ export async function startLocalSystem(options: StartLocalSystemOptions): Promis
 
     const config = loadConfig(env);
     await ensureItemTable(config, config.tableName);
-    const coreFor = options.coreFor ?? ((c: Config, name) => createCore(c, { logger: createLogger(c, name, { pretty: options.pretty }) }));
+    // One change bus for the service and the in-process Lambda, as one Valkey serves every task and function in AWS:
+    // a delete the Lambda makes reaches the service's subscribers.
+    const changeBus = config.changeBusUrl ? undefined : createInProcessBus();
+    const coreFor = options.coreFor ?? ((c: Config, name) => createCore(c, { logger: createLogger(c, name, { pretty: options.pretty }), changeBus }));
     const core = coreFor(config, 'picus-api');
     const service = await startService(core, { port: options.servicePort, host: localHost });
     started.push({ close: () => service.shutdown() });

@@ -18,14 +18,18 @@ const ZIP_MTIME = new Date('2000-01-01T00:00:00Z');
  * store, and the adapter would bring the Lambda SDK client with it. createCore loads the adapter only on a delete,
  * which never happens in the function; if it did, this stand-in says why instead of failing obscurely.
  */
+const LEFT_OUT: Record<string, string> = {
+  './aws/lambda-item-deleter':
+    "exports.createLambdaItemDeleter = () => { throw new Error('the DELETE Lambda deletes through its store, not through itself'); };",
+  // Likewise the Redis change bus: the function has no CHANGE_BUS_URL (DynamoDB Streams tell the bus of its deletes).
+  './changes/redis-change-bus':
+    "exports.createRedisChangeBus = () => { throw new Error('the DELETE Lambda publishes no changes itself: DynamoDB Streams do'); };",
+};
 const withoutLambdaDeleter: Plugin = {
-  name: 'without-lambda-item-deleter',
+  name: 'without-service-only-adapters',
   setup(build) {
-    build.onResolve({ filter: /\/aws\/lambda-item-deleter$/ }, (args) => ({ path: args.path, namespace: 'left-out' }));
-    build.onLoad({ filter: /.*/, namespace: 'left-out' }, () => ({
-      contents: "exports.createLambdaItemDeleter = () => { throw new Error('the DELETE Lambda deletes through its store, not through itself'); };",
-      loader: 'js',
-    }));
+    build.onResolve({ filter: /\/(aws\/lambda-item-deleter|changes\/redis-change-bus)$/ }, (args) => ({ path: args.path, namespace: 'left-out' }));
+    build.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({ contents: LEFT_OUT[args.path] ?? '', loader: 'js' }));
   },
 };
 

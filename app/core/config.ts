@@ -42,6 +42,10 @@ export interface Config {
   readonly deleteFunction: { readonly name: string; readonly qualifier: string } | undefined;
   /** Set for the local Lambda Invoke API of `npm start`; unset in AWS. */
   readonly lambdaEndpoint: string | undefined;
+  /** redis:// or rediss:// of the Redis-protocol server subscriptions fan out on across tasks; unset: this process only. */
+  readonly changeBusUrl: string | undefined;
+  /** WebSocket connections (subscriptions) one task accepts at once; more are refused at the upgrade with 503. */
+  readonly maxSubscriptionConnections: number;
 }
 
 export type AuthConfig =
@@ -131,6 +135,9 @@ export function loadConfig(env: Env): Config {
   const auth = parseAuth(read, int, isProduction, problems);
   const deleteFunctionName = read('DELETE_FUNCTION_NAME');
   const lambdaEndpoint = read('LAMBDA_ENDPOINT');
+  const changeBusUrl = read('CHANGE_BUS_URL');
+  if (changeBusUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(changeBusUrl))
+    problems.push(`CHANGE_BUS_URL must be a redis:// or rediss:// URL (got ${JSON.stringify(changeBusUrl)})`);
   if (lambdaEndpoint !== undefined && !isHttpUrl(lambdaEndpoint))
     problems.push(`LAMBDA_ENDPOINT must be an http(s) URL (got ${JSON.stringify(lambdaEndpoint)})`);
 
@@ -157,6 +164,8 @@ export function loadConfig(env: Env): Config {
     auth,
     deleteFunction: deleteFunctionName ? { name: deleteFunctionName, qualifier: read('DELETE_FUNCTION_QUALIFIER') ?? 'live' } : undefined,
     lambdaEndpoint,
+    changeBusUrl,
+    maxSubscriptionConnections: int('SUBSCRIPTION_MAX_CONNECTIONS', 1000, 1, 100000),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

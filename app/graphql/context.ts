@@ -2,6 +2,7 @@ import { SCOPES, type Scope } from '../core/auth/access';
 import type { Principal } from '../core/auth/token-verifier';
 import { ForbiddenError } from '../core/errors';
 import type { Item } from '../core/items/item';
+import type { ItemChange } from '../core/items/item-changes';
 import type { ItemService } from '../core/items/item-service';
 import { createItemLoaders, type ItemLoaders } from '../core/items/item-loaders';
 
@@ -17,6 +18,8 @@ export interface GraphQLContext {
   authEnforced: boolean;
   /** Deletes through the DELETE Lambda with the caller's token; resolves with the deleted item. */
   deleteItem(id: string): Promise<Item>;
+  /** The changes a subscription streams (only over WebSocket: app/graphql/subscriptions.ts); HTTP has none. */
+  changes?(id: string | undefined): AsyncIterableIterator<ItemChange>;
 }
 
 export function createContext(deps: {
@@ -25,6 +28,7 @@ export function createContext(deps: {
   principal?: Principal;
   authEnforced: boolean;
   deleteItem: (id: string) => Promise<Item>;
+  changes?: (id: string | undefined) => AsyncIterableIterator<ItemChange>;
 }): GraphQLContext {
   return {
     itemService: deps.itemService,
@@ -33,6 +37,7 @@ export function createContext(deps: {
     principal: deps.principal,
     authEnforced: deps.authEnforced,
     deleteItem: deps.deleteItem,
+    changes: deps.changes,
   };
 }
 

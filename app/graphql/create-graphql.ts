@@ -1,6 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -10,7 +12,7 @@ import type { OperationHandlers } from '../http/operations';
 import type { Core } from '../core/create-core';
 import type { Logger } from '../core/logger';
 import { sendGraphQLError } from '../http/http-errors';
-import { logFailure, toErrorResponse } from '../wire/errors';
+import { graphqlCodeOf, logFailure, toErrorResponse } from '../wire/errors';
 import { createContext, type GraphQLContext } from './context';
 import { formatError, originalOf } from './format-error';
 import { resolvers } from './resolvers';
@@ -49,6 +51,8 @@ export interface GraphQLMount {
   /** The catalogue's graphqlPost and graphqlGet (app/wire/operations.ts): the one path /graphql. */
   handlers: OperationHandlers;
   apollo: ApolloServer<GraphQLContext>;
+  /** The executable schema, which subscriptions over WebSocket run against too (app/graphql/subscriptions.ts). */
+  schema: GraphQLSchema;
 }
 
 /**
@@ -76,9 +80,9 @@ export async function createGraphQL(deps: { core: Core }): Promise<GraphQLMount>
     },
   };
 
+  const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
   const apollo = new ApolloServer<GraphQLContext>({
-    typeDefs: loadTypeDefs(),
-    resolvers,
+    schema,
     formatError,
     introspection: !isProduction,
     includeStacktraceInErrorResponses: false,
@@ -93,6 +97,7 @@ export async function createGraphQL(deps: { core: Core }): Promise<GraphQLMount>
     plugins: [
       ...protection.plugins,
       logErrors,
+      subscriptionsOverWebSocketOnly,
       isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
@@ -111,10 +116,28 @@ export async function createGraphQL(deps: { core: Core }): Promise<GraphQLMount>
   });
   // express.json() on GET too: it sets req.body (to {}), which the integration requires of every request.
   const chain = [express.json({ limit: maxBodyBytes }), serve, graphqlErrorMiddleware(core.logger)];
-  return { handlers: { graphqlPost: chain, graphqlGet: chain }, apollo };
+  return { handlers: { graphqlPost: chain, graphqlGet: chain }, apollo, schema };
 }
 
 const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+
+/**
+ * A subscription sent over HTTP: 400 with where to send it, before anything executes (Apollo would otherwise run the
+ * field's resolver without its event and answer an internal error).
+ */
+const subscriptionsOverWebSocketOnly: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation === 'subscription') {
+          throw new GraphQLError('Subscriptions are served over WebSocket (graphql-transport-ws) on /graphql', {
+            extensions: { code: graphqlCodeOf('VALIDATION_FAILED'), http: { status: 400 } },
+          });
+        }
+      },
+    };
+  },
+};
 
 /** Body-parser failures before Apollo runs, in the GraphQL-over-HTTP error shape. */
 function graphqlErrorMiddleware(logger: Logger) {

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
-import { isJsonObject } from '../core/items/item';
+import { assertValidKey, isJsonObject } from '../core/items/item';
+import type { ItemChange as ItemChangeRecord } from '../core/items/item-changes';
 import type { Resolvers } from './__generated__/resolvers-types';
 import { requireScope, SCOPES } from './context';
 import { GRAPHQL_ONLY_ERRORS } from '../wire/errors';
@@ -48,6 +49,19 @@ export const resolvers: Resolvers = {
       const item = await context.deleteItem(id);
       context.loaders.itemById.clear(id);
       return { id: item.id, data: isJsonObject(item.data) ? item.data : null };
+    },
+  },
+
+  Subscription: {
+    itemChanged: {
+      subscribe: (_parent, { id }, context) => {
+        requireScope(context, SCOPES.read);
+        if (id != null) assertValidKey(id);
+        if (!context.changes)
+          throw new GraphQLError('Subscriptions are served over WebSocket (graphql-transport-ws) on /graphql', { extensions: { code: 'BAD_REQUEST' } });
+        return context.changes(id ?? undefined);
+      },
+      resolve: (change: ItemChangeRecord) => change,
     },
   },
 

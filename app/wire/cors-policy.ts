@@ -29,7 +29,8 @@ export const CORS_EXPOSED_HEADERS = ['Location', 'Link', 'Retry-After', 'X-Reque
 /** Seconds a browser may reuse a preflight answer: Chromium caps it at 7200 (2 h), so more buys nothing there. */
 const CORS_MAX_AGE_SECONDS = 7200;
 
-function isAllowedOrigin(policy: CorsPolicy, origin: string | undefined): origin is string {
+/** Whether a browser on `origin` may use the API (its responses and its WebSocket upgrades). */
+export function isAllowedOrigin(policy: CorsPolicy, origin: string | undefined): origin is string {
   return origin !== undefined && policy.origins.some((allowed) => (typeof allowed === 'string' ? allowed === origin : allowed.test(origin)));
 }
 

@@ -39,6 +39,12 @@ export interface Operation {
   /** Published in openapi/picus.yaml; GraphQL describes itself, and the documents and pages are not the API. */
   readonly openapi: boolean;
   /**
+   * The operation also upgrades to this WebSocket subprotocol. Browsers cannot set headers on a WebSocket, so the
+   * upgrade carries no token: it is checked inside the protocol (connection_init) by the service, and the ALB forwards
+   * an upgrade of this path on a rule of its own, without jwt-validation (`upgrade_priority`).
+   */
+  readonly websocket?: { readonly protocol: 'graphql-transport-ws'; readonly priority: number };
+  /**
    * The ALB listener rule's priority, unique, fixed once given: a rule that changed priority on a later apply could
    * collide with another mid-update. Where patterns overlap for one method, the more specific path comes first.
    */
@@ -65,7 +71,16 @@ export const OPERATIONS = [
   },
   { id: 'deleteItem', method: 'DELETE', path: '/picus/{key}', target: 'lambda', auth: SCOPES.delete, openapi: true, priority: 40 },
   { id: 'graphqlPost', method: 'POST', path: '/graphql', target: 'service', auth: 'token', openapi: false, priority: 50 },
-  { id: 'graphqlGet', method: 'GET', path: '/graphql', target: 'service', auth: 'token', openapi: false, priority: 51 },
+  {
+    id: 'graphqlGet',
+    method: 'GET',
+    path: '/graphql',
+    target: 'service',
+    auth: 'token',
+    openapi: false,
+    priority: 51,
+    websocket: { protocol: 'graphql-transport-ws', priority: 49 },
+  },
   { id: 'openapiJson', method: 'GET', path: '/openapi.json', target: 'service', auth: 'open', openapi: false, priority: 60 },
   { id: 'openapiYaml', method: 'GET', path: '/openapi.yaml', target: 'service', auth: 'open', openapi: false, priority: 61 },
   { id: 'referencePage', method: 'GET', path: '/docs', target: 'service', auth: 'open', developmentOnly: true, openapi: false, priority: 70 },

@@ -51,6 +51,14 @@ describe('GraphQL API', () => {
     expect(res.data!.item).toEqual({ data: { via: 'rest' } });
   });
 
+  it('refuses a subscription sent over HTTP with 400 BAD_REQUEST saying where to send it, before anything runs', async () => {
+    const res = await request(app).post('/graphql').send({ query: 'subscription { itemChanged { id } }' });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      errors: [{ message: 'Subscriptions are served over WebSocket (graphql-transport-ws) on /graphql', extensions: { code: 'BAD_REQUEST' } }],
+    });
+  });
+
   it('returns null for a missing item', async () => {
     const res = await query('{ item(id: "nope") { id } }');
     expect(res.data).toEqual({ item: null });

@@ -1,7 +1,8 @@
 /**
  * What a test or tool starts, it stops whole. Two shapes keep that true, held here over every source file:
- * - TypeScript starts node itself (process.execPath, or fork of a .js file), never a wrapper (npx, npm, the tsx
- *   binary) that runs the real process as a second one a kill of the wrapper would leave behind;
+ * - TypeScript starts node itself (process.execPath, or fork of a .js file) or a server that is one process
+ *   (redis-server), never a wrapper (npx, npm, the tsx binary) that runs the real process as a second one a kill of
+ *   the wrapper would leave behind;
  * - shell scripts start background processes with setsid, so their cleanup can signal the whole group.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -20,14 +21,14 @@ function files(dir: string, suffix: string): string[] {
 describe('processes a test or tool starts', () => {
   const sources = ['app', 'lambda', 'local', 'scripts', 'test', 'tools'].flatMap((dir) => files(join(ROOT, dir), '.ts')).filter((file) => file !== __filename);
 
-  it('are started as node itself from TypeScript: spawn(process.execPath, ...) or fork(<file>.js), never npx, npm or tsx', () => {
+  it('are started as node itself from TypeScript (spawn(process.execPath, ...), fork(<file>.js)) or as a one-process server, never npx, npm or tsx', () => {
     const starts = sources.flatMap((file) => {
       const text = readFileSync(file, 'utf8');
       return [...text.matchAll(/\b(spawn|fork)\(\s*([^,)]+)/g)].map((m) => [relative(ROOT, file), m[1], m[2]!.trim()]);
     });
     expect(starts.length).toBeGreaterThan(3);
     for (const [file, call, command] of starts) {
-      const node = call === 'spawn' ? command === 'process.execPath' : /^join\(/.test(command!);
+      const node = call === 'spawn' ? ['process.execPath', "'redis-server'"].includes(command!) : /^join\(/.test(command!);
       expect([file, call, command, node]).toEqual([file, call, command, true]);
     }
   });

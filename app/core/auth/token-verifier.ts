@@ -8,6 +8,8 @@ export interface Principal {
   readonly sub: string;
   readonly clientId: string | undefined;
   readonly scopes: ReadonlySet<string>;
+  /** When the token expires (ms since the epoch): a WebSocket authorized by it is closed then. */
+  readonly expiresAt: number;
 }
 
 export interface TokenVerifierOptions {
@@ -92,7 +94,8 @@ function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
     if (options.clientIds.length > 0 && (clientId === undefined || !options.clientIds.includes(clientId)))
       throw new UnauthenticatedError(true, 'The access token was issued to another client');
     const scopes = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
-    return { principal: { sub: String(payload.sub), clientId, scopes }, expiresAt: payload.exp! * 1000 };
+    const expiresAt = payload.exp! * 1000;
+    return { principal: { sub: String(payload.sub), clientId, scopes, expiresAt }, expiresAt };
   };
 
   return {

@@ -3,6 +3,7 @@ import { ValidationError, itemNotFound } from '../errors';
 import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
 import { assertValidData, assertValidKey, canonicalJson, type Item } from './item';
 import type { ItemStore } from './item-store';
+import { changeOf, type ItemChange } from './item-changes';
 
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 100;
@@ -64,7 +65,8 @@ export interface ItemService {
   listPage(request: PageRequest): Promise<Page>;
   /** Every item, in no particular order, a page at a time, so a caller can stream a table of any size. */
   scanAll(): AsyncIterable<Item[]>;
-  delete(id: string): Promise<Item>;
+  /** `by`: who deletes it (the token's `sub`), told to subscribers. */
+  delete(id: string, options?: { by?: string }): Promise<Item>;
   /** The cursor that continues a listing after `item`. */
   cursorAfter(item: Item): string;
   ping(): Promise<void>;
@@ -77,9 +79,17 @@ export interface ItemService {
  * const items = createItemService({ store });
  * const { id } = await items.create({ name: 'picus' });
  */
-export function createItemService(deps: { store: ItemStore; now?: () => Date; scanPageItems?: number; scanSegments?: number }): ItemService {
+export function createItemService(deps: {
+  store: ItemStore;
+  now?: () => Date;
+  scanPageItems?: number;
+  scanSegments?: number;
+  /** Told of every acknowledged write (subscriptions); never of a failed one, and it cannot fail the write. */
+  changed?: (change: ItemChange) => void;
+}): ItemService {
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
+  const changed = deps.changed ?? (() => undefined);
 
   return {
     async create(data, options = {}) {
@@ -88,6 +98,7 @@ export function createItemService(deps: { store: ItemStore; now?: () => Date; sc
       const item: Item = { id: randomUUID(), data: canonicalJson(data), createdAt: now().toISOString(), version: 1 };
       if (options.by !== undefined) item.createdBy = options.by;
       await store.put(item);
+      changed(changeOf('CREATED', item, item.createdAt!, options.by));
       return item;
     },
 
@@ -97,7 +108,10 @@ export function createItemService(deps: { store: ItemStore; now?: () => Date; sc
       if (options.expectedVersion !== undefined && (!Number.isSafeInteger(options.expectedVersion) || options.expectedVersion < 1)) {
         throw new ValidationError('expectedVersion must be a positive integer');
       }
-      return store.update(id, { data: canonicalJson(data), expectedVersion: options.expectedVersion, updatedAt: now().toISOString(), updatedBy: options.by });
+      const updatedAt = now().toISOString();
+      const item = await store.update(id, { data: canonicalJson(data), expectedVersion: options.expectedVersion, updatedAt, updatedBy: options.by });
+      changed(changeOf('UPDATED', item, updatedAt, options.by));
+      return item;
     },
 
     async get(id) {
@@ -162,9 +176,11 @@ export function createItemService(deps: { store: ItemStore; now?: () => Date; sc
       }
     },
 
-    async delete(id) {
+    async delete(id, options = {}) {
       assertValidKey(id);
-      return store.delete(id);
+      const item = await store.delete(id);
+      changed(changeOf('DELETED', item, now().toISOString(), options.by));
+      return item;
     },
 
     cursorAfter(item) {

@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Item as ItemRecord } from '../../core/items/item';
 import type { Page as ItemPage } from '../../core/items/item-service';
+import type { ItemChange as ItemChangeRecord } from '../../core/items/item-changes';
 import type { GraphQLContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -47,6 +48,27 @@ export type Item = {
   /** 1 when created, bumped by every update; pass it as updateItem's expectedVersion. */
   version: Scalars['Int']['output'];
 };
+
+/** One write to an item, pushed to subscribers once it was acknowledged (a write that fails pushes nothing). */
+export type ItemChange = {
+  __typename?: 'ItemChange';
+  /** When the write was acknowledged. */
+  at: Scalars['DateTime']['output'];
+  /** Who wrote it: the `sub` of the access token; null for writes made without authentication. */
+  by: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** The item as written; null for a delete. */
+  item: Maybe<Item>;
+  kind: ItemChangeKind;
+  /** The version the write produced; null for a delete. */
+  version: Maybe<Scalars['Int']['output']>;
+};
+
+/** What happened to an item. */
+export type ItemChangeKind =
+  | 'CREATED'
+  | 'DELETED'
+  | 'UPDATED';
 
 export type ItemConnection = {
   __typename?: 'ItemConnection';
@@ -132,6 +154,21 @@ export type QueryItemsByIdsArgs = {
   ids: Array<Scalars['ID']['input']>;
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Every change to items, or to the one item `id`, in the order they were written (per item). Over WebSocket, with the
+   * graphql-transport-ws protocol on /graphql: send the access token in connection_init's payload as
+   * { "authorization": "Bearer <token>" } (browsers cannot set headers on a WebSocket). Needs picus/read.
+   */
+  itemChanged: ItemChange;
+};
+
+
+export type SubscriptionItemChangedArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -211,6 +248,8 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Item: ResolverTypeWrapper<ItemRecord>;
+  ItemChange: ResolverTypeWrapper<ItemChangeRecord>;
+  ItemChangeKind: ItemChangeKind;
   ItemConnection: ResolverTypeWrapper<ItemPage>;
   ItemEdge: ResolverTypeWrapper<Omit<ItemEdge, 'node'> & { node: ResolversTypes['Item'] }>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
@@ -218,6 +257,7 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -228,6 +268,7 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Item: ItemRecord;
+  ItemChange: ItemChangeRecord;
   ItemConnection: ItemPage;
   ItemEdge: Omit<ItemEdge, 'node'> & { node: ResolversParentTypes['Item'] };
   JSONObject: Scalars['JSONObject']['output'];
@@ -235,6 +276,7 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -254,6 +296,15 @@ export type ItemResolvers<ContextType = GraphQLContext, ParentType extends Resol
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ItemChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ItemChange'] = ResolversParentTypes['ItemChange']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  item?: Resolver<Maybe<ResolversTypes['Item']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ItemChangeKind'], ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type ItemConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ItemConnection'] = ResolversParentTypes['ItemConnection']> = {
@@ -290,15 +341,21 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   itemsByIds?: Resolver<Array<Maybe<ResolversTypes['Item']>>, ParentType, ContextType, RequireFields<QueryItemsByIdsArgs, 'ids'>>;
 };
 
+export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  itemChanged?: SubscriptionResolver<ResolversTypes['ItemChange'], "itemChanged", ParentType, ContextType, Partial<SubscriptionItemChangedArgs>>;
+};
+
 export type Resolvers<ContextType = GraphQLContext> = {
   DateTime?: GraphQLScalarType;
   DeleteItemPayload?: DeleteItemPayloadResolvers<ContextType>;
   Item?: ItemResolvers<ContextType>;
+  ItemChange?: ItemChangeResolvers<ContextType>;
   ItemConnection?: ItemConnectionResolvers<ContextType>;
   ItemEdge?: ItemEdgeResolvers<ContextType>;
   JSONObject?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 };
 

@@ -249,6 +249,17 @@ resource "aws_lb_listener_rule" "this" {
       }
     }
   }
+  # A WebSocket upgrade's own rule (the catalogue's `websocket`) matches on the Upgrade header.
+  dynamic "condition" {
+    for_each = each.value.http_headers
+    content {
+      http_header {
+        http_header_name = condition.value.name
+        values           = condition.value.values
+      }
+    }
+  }
+
 
   tags = merge(var.tags, { Name = "${var.name}-${replace(each.key, "_", "-")}" })
 }

@@ -45,6 +45,8 @@ describe('loadConfig', () => {
     DELETE_FUNCTION_NAME: 'picus-prod-delete',
     DELETE_FUNCTION_QUALIFIER: '7',
     LAMBDA_ENDPOINT: 'http://127.0.0.1:9001',
+    CHANGE_BUS_URL: 'rediss://picus-changes.serverless.use1.cache.amazonaws.com:6379',
+    SUBSCRIPTION_MAX_CONNECTIONS: '250',
   };
 
   it('reads every variable it knows, each one changing the configuration', () => {
@@ -76,6 +78,8 @@ describe('loadConfig', () => {
       },
       deleteFunction: { name: 'picus-prod-delete', qualifier: '7' },
       lambdaEndpoint: 'http://127.0.0.1:9001',
+      changeBusUrl: 'rediss://picus-changes.serverless.use1.cache.amazonaws.com:6379',
+      maxSubscriptionConnections: 250,
     });
   });
 

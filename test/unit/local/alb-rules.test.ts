@@ -27,6 +27,24 @@ describe('listener rules (terraform/modules/alb/listener-rules.json)', () => {
     }
   });
 
+  it('forward a WebSocket upgrade of /graphql on a rule of its own without jwt-validation, and only an upgrade', () => {
+    const upgrade = rules.rules.find((rule) => rule.name === 'graphqlGetWebSocket')!;
+    expect(upgrade).toMatchObject({
+      path_patterns: ['/graphql'],
+      http_methods: ['GET'],
+      jwt_validation: null,
+      http_headers: [{ name: 'Upgrade', values: ['websocket'] }],
+    });
+    expect(upgrade.priority).toBeLessThan(rules.rules.find((rule) => rule.name === 'graphqlGet')!.priority);
+    expect(router.route('GET', '/graphql', { upgrade: 'websocket' })).toEqual({ action: 'forward', target: 'service', rule: 'graphqlGetWebSocket' });
+    expect(router.route('GET', '/graphql', { upgrade: 'WebSocket' })).toMatchObject({ rule: 'graphqlGetWebSocket' });
+    // A plain GET, or another Upgrade, still meets the token check; an upgrade of another path meets that path's rules.
+    expect(router.route('GET', '/graphql')).toMatchObject({ rule: 'graphqlGet', jwt: { scope: null } });
+    expect(router.route('GET', '/graphql', { upgrade: 'h2c' })).toMatchObject({ rule: 'graphqlGet', jwt: { scope: null } });
+    expect(router.route('GET', '/picus/list', { upgrade: 'websocket' })).toMatchObject({ rule: 'listItems', jwt: { scope: 'picus/read' } });
+    expect(rules.rules.filter((rule) => rule.http_headers.length > 0).map((rule) => rule.name)).toEqual(['graphqlGetWebSocket']);
+  });
+
   it('give every rule a unique priority, the preflight rule first', () => {
     const priorities = rules.rules.map((r) => r.priority);
     expect(new Set(priorities).size).toBe(priorities.length);

@@ -198,6 +198,15 @@ describe('Terraform invariants', () => {
     expect(router.route('DELETE', '/picus/get/abc')).toMatchObject({ target: 'lambda' });
   });
 
+  it('gives each rule the http-header conditions of the table (the WebSocket upgrade of /graphql)', () => {
+    const conditions = mod('alb').resource.aws_lb_listener_rule!.this!.dynamic.condition as any[];
+    const header = conditions.find((c) => c.content[0].http_header);
+    expect(header.for_each).toBe('${each.value.http_headers}');
+    expect(header.content[0].http_header[0]).toEqual({ http_header_name: '${condition.value.name}', values: '${condition.value.values}' });
+    // Every rule has the attribute (an empty list where it has no condition), so the rules unify to one type in Terraform.
+    expect(loadListenerRules().rules.every((rule) => Array.isArray(rule.http_headers))).toBe(true);
+  });
+
   it('attaches the Lambda alias, not the bare function, with a permission scoped to the target group', () => {
     const lambda = mod('lambda-function');
     const attachment = lambda.resource.aws_lb_target_group_attachment!.this!;

@@ -33,10 +33,22 @@ const withoutLambdaDeleter: Plugin = {
   },
 };
 
-export async function bundleLambda(outdir: string): Promise<{ handler: string; zip: string; bytes: number; zipBytes: number; inputs: string[] }> {
+export type Bundle = { handler: string; zip: string; bytes: number; zipBytes: number; inputs: string[] };
+
+/** The DELETE Lambda: `<outdir>/lambda/handler.js` and `<outdir>/lambda.zip`. */
+export function bundleLambda(outdir: string): Promise<Bundle> {
+  return bundle(outdir, 'lambda', 'handler.ts', [withoutLambdaDeleter]);
+}
+
+/** The stream processor (DynamoDB Streams -> the change bus): `<outdir>/stream/handler.js` and `<outdir>/stream.zip`. */
+export function bundleStreamLambda(outdir: string): Promise<Bundle> {
+  return bundle(outdir, 'stream', 'stream-handler.ts', []);
+}
+
+async function bundle(outdir: string, name: string, entry: string, plugins: Plugin[]): Promise<Bundle> {
   const { metafile } = await build({
-    entryPoints: [join(__dirname, '..', 'lambda', 'handler.ts')],
-    outfile: join(outdir, 'lambda', 'handler.js'),
+    entryPoints: [join(__dirname, '..', 'lambda', entry)],
+    outfile: join(outdir, name, 'handler.js'),
     bundle: true,
     platform: 'node',
     target: 'node24',
@@ -48,14 +60,14 @@ export async function bundleLambda(outdir: string): Promise<{ handler: string; z
     logLevel: 'warning',
     // What went into the bundle, file by file: the test asserts no Express or Apollo is among them.
     metafile: true,
-    plugins: [withoutLambdaDeleter],
+    plugins,
   });
-  const handler = join(outdir, 'lambda', 'handler.js');
-  const zip = join(outdir, 'lambda.zip');
+  const handler = join(outdir, name, 'handler.js');
+  const zip = join(outdir, `${name}.zip`);
   await new Promise<void>((resolve, reject) => {
     const archive = new ZipFile();
-    for (const name of ['handler.js', 'handler.js.map']) {
-      archive.addBuffer(readFileSync(join(outdir, 'lambda', name)), name, { mtime: ZIP_MTIME, mode: 0o100644 });
+    for (const file of ['handler.js', 'handler.js.map']) {
+      archive.addBuffer(readFileSync(join(outdir, name, file)), file, { mtime: ZIP_MTIME, mode: 0o100644 });
     }
     archive.end();
     archive.outputStream.pipe(createWriteStream(zip)).on('close', resolve).on('error', reject);
@@ -79,9 +91,9 @@ export function buildService(outdir: string): void {
 
 async function main(): Promise<void> {
   buildService('dist');
-  const lambda = await bundleLambda('dist');
+  const built = [await bundleLambda('dist'), await bundleStreamLambda('dist')];
   process.stdout.write(
-    `built dist/app/main.js\nbuilt ${lambda.handler} (${(lambda.bytes / 1024).toFixed(0)} KiB) and ${lambda.zip} (${(lambda.zipBytes / 1024).toFixed(0)} KiB)\n`,
+    `built dist/app/main.js\n${built.map((b) => `built ${b.handler} (${(b.bytes / 1024).toFixed(0)} KiB) and ${b.zip} (${(b.zipBytes / 1024).toFixed(0)} KiB)\n`).join('')}`,
   );
 }
 

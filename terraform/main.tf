@@ -61,6 +61,7 @@ module "dynamodb_table" {
 
   name                = var.dynamodb_table_name
   deletion_protection = var.deletion_protection
+  stream_enabled      = var.enable_subscriptions
   tags                = local.tags
 }
 
@@ -104,21 +105,26 @@ module "alb" {
 module "ecs_service" {
   source = "./modules/ecs-service"
 
-  name                      = local.name
-  environment               = var.environment
-  cluster_name              = "${local.name}-cluster"
-  service_name              = "${local.name}-service"
-  task_family               = "${local.name}-app"
-  container_name            = "${local.name}-container"
-  repository_url            = module.ecr_repository.repository_url
-  image_tag                 = var.image_tag
-  cpu_architecture          = upper(var.cpu_architecture) # ECS spells them ARM64 / X86_64
-  container_port            = var.container_port
-  task_cpu                  = var.ecs_task_cpu
-  task_memory               = var.ecs_task_memory
-  desired_count             = var.ecs_desired_count
-  max_count                 = var.ecs_max_count
-  environment_variables     = merge(local.shared_environment, { DELETE_FUNCTION_NAME = module.lambda_function.function_name, DELETE_FUNCTION_QUALIFIER = "live" })
+  name             = local.name
+  environment      = var.environment
+  cluster_name     = "${local.name}-cluster"
+  service_name     = "${local.name}-service"
+  task_family      = "${local.name}-app"
+  container_name   = "${local.name}-container"
+  repository_url   = module.ecr_repository.repository_url
+  image_tag        = var.image_tag
+  cpu_architecture = upper(var.cpu_architecture) # ECS spells them ARM64 / X86_64
+  container_port   = var.container_port
+  task_cpu         = var.ecs_task_cpu
+  task_memory      = var.ecs_task_memory
+  desired_count    = var.ecs_desired_count
+  max_count        = var.ecs_max_count
+  environment_variables = merge(
+    local.shared_environment,
+    { DELETE_FUNCTION_NAME = module.lambda_function.function_name, DELETE_FUNCTION_QUALIFIER = "live" },
+    # Subscriptions across tasks: the table's stream tells the bus of every write, the tasks listen (modules/changes).
+    var.enable_subscriptions ? { CHANGE_BUS_URL = module.changes[0].bus_url, CHANGE_FEED = "stream" } : {},
+  )
   delete_function_alias_arn = module.lambda_function.alias_arn
   table_name                = module.dynamodb_table.table_name
   table_arn                 = module.dynamodb_table.table_arn
@@ -151,6 +157,24 @@ module "lambda_function" {
   target_group_arn      = module.alb.lambda_target_group_arn
   log_retention_days    = var.log_retention_days
   tags                  = local.tags
+}
+
+module "changes" {
+  source = "./modules/changes"
+  count  = var.enable_subscriptions ? 1 : 0
+
+  name                      = "${local.name}-${var.environment}"
+  environment               = var.environment
+  account_id                = data.aws_caller_identity.current.account_id
+  vpc_id                    = module.network.vpc_id
+  subnet_ids                = module.network.private_subnet_ids
+  service_security_group_id = module.ecs_service.security_group_id
+  stream_arn                = module.dynamodb_table.stream_arn
+  zip_path                  = var.stream_lambda_zip_path
+  architecture              = var.cpu_architecture
+  log_retention_days        = var.log_retention_days
+  alarm_topic_arns          = [module.observability.alerts_topic_arn]
+  tags                      = local.tags
 }
 
 module "observability" {

@@ -130,6 +130,18 @@ variable "lambda_zip_path" {
   default     = "../dist/lambda.zip"
 }
 
+variable "stream_lambda_zip_path" {
+  description = "The stream processor's bundle (npm run build writes it; CI uploads it with the Lambda's)"
+  type        = string
+  default     = "../dist/stream.zip"
+}
+
+variable "enable_subscriptions" {
+  description = "GraphQL subscriptions across tasks: the table's stream, its processor Lambda and the ElastiCache Serverless for Valkey bus (modules/changes; docs/deploy.md, Cost). Off: subscriptions still work, each task hearing only the writes it served itself (not the DELETE Lambda's)"
+  type        = bool
+  default     = true
+}
+
 variable "cors_origins" {
   description = "Browser origins allowed to call the API (CORS_ORIGINS), comma-separated; null allows none"
   type        = string

@@ -46,6 +46,12 @@ export interface Config {
   readonly changeBusUrl: string | undefined;
   /** WebSocket connections (subscriptions) one task accepts at once; more are refused at the upgrade with 503. */
   readonly maxSubscriptionConnections: number;
+  /**
+   * Who tells the bus of writes: `writes`, the item service on each acknowledged write (one process, or tasks that
+   * are the only writers); `stream`, the table's DynamoDB stream through its processor Lambda (AWS: every writer,
+   * the DELETE Lambda and any tool included), the service then only listening.
+   */
+  readonly changeFeed: 'writes' | 'stream';
 }
 
 export type AuthConfig =
@@ -166,6 +172,7 @@ export function loadConfig(env: Env): Config {
     lambdaEndpoint,
     changeBusUrl,
     maxSubscriptionConnections: int('SUBSCRIPTION_MAX_CONNECTIONS', 1000, 1, 100000),
+    changeFeed: oneOf('CHANGE_FEED', ['writes', 'stream'] as const, 'writes'),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -47,7 +47,8 @@ export function createCore(
     void changeBus
       .publish(change)
       .catch((error: unknown) => logger.warn({ id: change.id, kind: change.kind, cause: describeCause({ cause: error }) }, 'change not published'));
-  const itemService = createItemService({ store: itemStore, changed });
+  // With CHANGE_FEED=stream the table's stream tells the bus (every writer); publishing here too would say it twice.
+  const itemService = createItemService({ store: itemStore, changed: config.changeFeed === 'writes' ? changed : undefined });
   const tokenVerifier = overrides.tokenVerifier ?? tokenVerifierFor(config.auth);
   if (config.auth.mode === 'off' && config.auth.explicit) {
     logger.warn({ auth: 'off' }, 'AUTH_MODE=off: the API is open to anyone who can reach it');

@@ -148,7 +148,9 @@ describe('Workflows: one gate, one order, one production lane', () => {
 
   it('deploys the Lambda bundle the gate built and tested', () => {
     const upload = stepsOf(workflow('ci.yml').doc).find((s) => s.uses?.startsWith('actions/upload-artifact@'));
-    expect(upload!.with).toMatchObject({ name: 'lambda-zip', path: 'dist/lambda.zip' });
+    expect(upload!.with).toMatchObject({ name: 'lambda-zip' });
+    // Both bundles Terraform packages: the DELETE Lambda and the stream processor.
+    expect(String(upload!.with.path).trim().split('\n')).toEqual(['dist/lambda.zip', 'dist/stream.zip']);
     const download = workflow('deploy-lambda.yml').doc.jobs.deploy.steps.find((s: any) => s.uses?.startsWith('actions/download-artifact@'));
     expect(download.with.name).toBe('lambda-zip');
     expect(download.if).toBe("github.event_name != 'workflow_dispatch'");

@@ -193,7 +193,8 @@ export function createDynamoItemStore(options: DynamoItemStoreOptions): ItemStor
   };
 }
 
-function toItem(record: Record<string, unknown>): Item {
+/** An item from its DynamoDB attributes (a read, or a stream record's image). */
+export function toItem(record: Record<string, unknown>): Item {
   // DynamoDB maps come back in no fixed order; callers always see one.
   const item: Item = { id: String(record.id), data: canonicalJson(record.data ?? null), version: typeof record.version === 'number' ? record.version : 1 };
   for (const name of OPTIONAL_ATTRIBUTES) {

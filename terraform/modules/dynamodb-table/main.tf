@@ -19,6 +19,11 @@ resource "aws_dynamodb_table" "this" {
     enabled = true
   }
 
+  # Every write, whoever makes it, for the subscriptions' stream processor (terraform/modules/changes): both images,
+  # so a delete still says which item it was.
+  stream_enabled   = var.stream_enabled
+  stream_view_type = var.stream_enabled ? "NEW_AND_OLD_IMAGES" : null
+
   # With kms_key_arn null, DynamoDB's AWS-managed key (aws/dynamodb): callers then need no KMS permissions.
   server_side_encryption {
     enabled     = true

@@ -20,6 +20,12 @@ variable "kms_key_arn" {
   default     = null
 }
 
+variable "stream_enabled" {
+  description = "Keep a stream of every write (NEW_AND_OLD_IMAGES) for the subscriptions' stream processor"
+  type        = bool
+  default     = false
+}
+
 variable "tags" {
   description = "Tags added to every resource"
   type        = map(string)

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
     LAMBDA_ENDPOINT: 'http://127.0.0.1:9001',
     CHANGE_BUS_URL: 'rediss://picus-changes.serverless.use1.cache.amazonaws.com:6379',
     SUBSCRIPTION_MAX_CONNECTIONS: '250',
+    CHANGE_FEED: 'stream',
   };
 
   it('reads every variable it knows, each one changing the configuration', () => {
@@ -80,6 +81,7 @@ describe('loadConfig', () => {
       lambdaEndpoint: 'http://127.0.0.1:9001',
       changeBusUrl: 'rediss://picus-changes.serverless.use1.cache.amazonaws.com:6379',
       maxSubscriptionConnections: 250,
+      changeFeed: 'stream',
     });
   });
 

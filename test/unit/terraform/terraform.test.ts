@@ -45,7 +45,8 @@ function storeCalls(): string[] {
 
 describe('Terraform module structure', () => {
   it('has the expected modules', () => {
-    const expected = 'alb auth dns-certificate dynamodb-table ecr-repository ecs-service github-oidc lambda-canary lambda-function network observability';
+    const expected =
+      'alb auth changes dns-certificate dynamodb-table ecr-repository ecs-service github-oidc lambda-canary lambda-function network observability';
     expect([...modules.keys()].sort()).toEqual(expected.split(' '));
   });
 
@@ -540,6 +541,72 @@ describe('Terraform on its first apply and its hundredth', () => {
     ]) {
       expect([output, Boolean(root.output[output])]).toEqual([output, true]);
     }
+  });
+});
+
+describe('Terraform: subscriptions see every write, on every task', () => {
+  const changes = () => mod('changes');
+
+  it('keeps a stream of every write (both images) and feeds it to the processor with bounded retries and a dead-letter queue', () => {
+    const table = mod('dynamodb-table').resource.aws_dynamodb_table!.this!;
+    expect(table).toMatchObject({ stream_enabled: '${var.stream_enabled}', stream_view_type: '${var.stream_enabled ? "NEW_AND_OLD_IMAGES" : null}' });
+    expect(root.module.dynamodb_table).toMatchObject({ stream_enabled: '${var.enable_subscriptions}' });
+    const mapping = changes().resource.aws_lambda_event_source_mapping!.stream!;
+    expect(mapping).toMatchObject({
+      event_source_arn: '${var.stream_arn}',
+      parallelization_factor: 1,
+      maximum_retry_attempts: 3,
+      maximum_record_age_in_seconds: 60,
+      bisect_batch_on_function_error: true,
+      function_response_types: ['ReportBatchItemFailures'],
+    });
+    expect(mapping.destination_config[0].on_failure[0].destination_arn).toBe('${aws_sqs_queue.dead_letters.arn}');
+  });
+
+  it('gives the processor only the stream, its dead letters, its logs and its network interfaces', () => {
+    expect(actionsOf(changes(), 'processor')).toEqual(
+      [
+        'dynamodb:DescribeStream',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'dynamodb:ListStreams',
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:CreateNetworkInterface',
+        'ec2:DeleteNetworkInterface',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:UnassignPrivateIpAddresses',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sqs:SendMessage',
+      ].sort(),
+    );
+    expect(statements(changes(), 'processor').find((s) => s.sid === 'ReadTheStream').resources).toEqual(['${var.stream_arn}']);
+  });
+
+  it('opens the bus (Valkey, TLS on 6379, private subnets) to the service tasks and the processor only, and points the tasks at it', () => {
+    const m = changes();
+    expect(m.resource.aws_elasticache_serverless_cache!.this).toMatchObject({
+      engine: 'valkey',
+      subnet_ids: '${var.subnet_ids}',
+      security_group_ids: ['${aws_security_group.cache.id}'],
+    });
+    const ingress = m.resource.aws_vpc_security_group_ingress_rule!;
+    expect(Object.keys(ingress).sort()).toEqual(['from_processor', 'from_service']);
+    for (const rule of Object.values(ingress))
+      expect(rule).toMatchObject({ security_group_id: '${aws_security_group.cache.id}', from_port: '${local.port}', to_port: '${local.port}' });
+    expect(m.locals.bus_url).toBe('rediss://${aws_elasticache_serverless_cache.this.endpoint[0].address}:${local.port}');
+    expect(root.module.ecs_service!.environment_variables).toContain('CHANGE_BUS_URL = module.changes[0].bus_url, CHANGE_FEED = "stream"');
+    expect(root.module.changes).toMatchObject({ count: '${var.enable_subscriptions ? 1 : 0}', stream_arn: '${module.dynamodb_table.stream_arn}' });
+  });
+
+  it('alarms on the stream falling behind, changes given up on, and the bus throttling', () => {
+    const alarms = changes().resource.aws_cloudwatch_metric_alarm!;
+    expect(Object.fromEntries(Object.entries(alarms).map(([name, a]) => [name, a.metric_name]))).toEqual({
+      iterator_age: 'IteratorAge',
+      dead_letters: 'ApproximateNumberOfMessagesVisible',
+      bus_throttled: 'ThrottledCmds',
+    });
+    for (const alarm of Object.values(alarms)) expect(alarm.alarm_actions).toBe('${var.alarm_topic_arns}');
   });
 });
 

@@ -12,7 +12,8 @@ import { freePort } from '../support/processes';
 /**
  * A real browser (headless Chromium, Debian's package, driven by playwright-core) loads a frontend from a second
  * origin and calls the API through the local ALB: REST list (reading Link), put (reading Location), get, DELETE
- * through the Lambda, and a GraphQL query and mutation with Apollo Client. Only the page origin is in CORS_ORIGINS;
+ * through the Lambda, a GraphQL query and mutation with Apollo Client, and a subscription over Apollo's GraphQLWsLink
+ * that sees another client's writes. Only the page origin is in CORS_ORIGINS;
  * the same page served from another origin must be refused everywhere. The test asserts what scripts could read.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -75,6 +76,41 @@ describe('a browser frontend on another origin', () => {
     expect(out.delete!['x-request-id']).toBeNull(); // the Lambda sends none; the service does
     expect(out.deleteAgain).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
     expect(out.deleteCreated).toMatchObject({ status: 200 });
+  }, 60_000);
+
+  it("sees, with Apollo Client's GraphQLWsLink, an item another client creates, updates and deletes", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:${pagePort}/`);
+      const watched = page.evaluate((api) => window.picusWatch(api, 3), stack.alb.url);
+      await page.waitForFunction(() => window.picusWatching === true);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the subscribe message reaches the service
+      const json = { 'content-type': 'application/json' };
+      const { id } = (await (await fetch(`${stack.alb.url}/picus/put`, { method: 'POST', headers: json, body: '{"by":"node"}' })).json()) as { id: string };
+      await fetch(`${stack.alb.url}/picus/${id}`, { method: 'PUT', headers: { ...json, 'if-match': '*' }, body: '{"by":"node","n":2}' });
+      await fetch(`${stack.alb.url}/picus/${id}`, { method: 'DELETE' });
+      expect(await watched).toEqual({
+        changes: [
+          { kind: 'CREATED', id, version: 1 },
+          { kind: 'UPDATED', id, version: 2 },
+          { kind: 'DELETED', id, version: null },
+        ],
+      });
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  it('cannot open the subscription WebSocket from an origin not in CORS_ORIGINS', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`http://localhost:${pagePort}/`);
+      const watched = await page.evaluate((api) => window.picusWatch(api, 1), stack.alb.url);
+      expect(watched.changes).toEqual([]);
+      expect(watched.error).toBeDefined();
+    } finally {
+      await page.close();
+    }
   }, 60_000);
 
   it('is refused on every call from an origin not in CORS_ORIGINS', async () => {

@@ -4,14 +4,55 @@
  * browser refuses (CORS) is recorded as { refused: message }.
  */
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { createClient } from 'graphql-ws';
 
 type Result = Record<string, unknown>;
 
 declare global {
   interface Window {
     picusChecks(api: string): Promise<Record<string, Result>>;
+    /** Subscribes with Apollo Client's GraphQLWsLink and resolves with the first `count` changes (or the error). */
+    picusWatch(api: string, count: number): Promise<{ changes: { kind: string; id: string; version: number | null }[]; error?: string }>;
+    /** Set once the subscription is acknowledged: the test then writes. */
+    picusWatching?: boolean;
   }
 }
+
+window.picusWatch = (api, count) =>
+  new Promise((resolve) => {
+    const changes: { kind: string; id: string; version: number | null }[] = [];
+    const ws = createClient({ url: `${api.replace(/^http/, 'ws')}/graphql`, retryAttempts: 0, on: { connected: () => (window.picusWatching = true) } });
+    const apollo = new ApolloClient({ link: new GraphQLWsLink(ws), cache: new InMemoryCache() });
+    const done = (error?: string) => {
+      subscription.unsubscribe();
+      void ws.dispose();
+      resolve({ changes, error });
+    };
+    const subscription = apollo
+      .subscribe({
+        query: gql`
+          subscription Watch {
+            itemChanged {
+              kind
+              id
+              version
+            }
+          }
+        `,
+      })
+      .subscribe({
+        next: (result) => {
+          // Apollo Client 4 delivers a failure as a result with `error` (the socket refused, closed, or a GraphQL error).
+          const failure = (result as { error?: { message?: string } }).error;
+          if (failure || !result.data) return done(String(failure?.message ?? 'no data'));
+          const change = (result.data as { itemChanged: { kind: string; id: string; version: number | null } }).itemChanged;
+          changes.push({ kind: change.kind, id: change.id, version: change.version });
+          if (changes.length === count) done();
+        },
+        error: (error: unknown) => done(String(error instanceof Error ? error.message : JSON.stringify(error))),
+      });
+  });
 
 window.picusChecks = async (api) => {
   const out: Record<string, Result> = {};

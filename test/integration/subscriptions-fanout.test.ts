@@ -96,4 +96,22 @@ describe('the stop sequence', () => {
       await dynamo.close();
     }
   });
+
+  it('refuses a WebSocket beyond SUBSCRIPTION_MAX_CONNECTIONS at the upgrade (503), before any socket exists', async () => {
+    const dynamo = await startTestDynamo();
+    const core = createCore(loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: dynamo.endpoint, DYNAMODB_TABLE_NAME: testTableName(), SUBSCRIPTION_MAX_CONNECTIONS: '1' }));
+    const running = await startService(core, { port: 0, host: '127.0.0.1' });
+    const url = `${running.url.replace(/^http/, 'ws')}/graphql`;
+    try {
+      const first = new WebSocket(url, 'graphql-transport-ws');
+      await new Promise((resolve) => first.once('open', resolve));
+      const second = new WebSocket(url, 'graphql-transport-ws');
+      const refused = await new Promise<number>((resolve) => second.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+      expect(refused).toBe(503);
+      first.close();
+    } finally {
+      await running.shutdown();
+      await dynamo.close();
+    }
+  });
 });

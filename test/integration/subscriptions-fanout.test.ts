@@ -99,7 +99,9 @@ describe('the stop sequence', () => {
 
   it('refuses a WebSocket beyond SUBSCRIPTION_MAX_CONNECTIONS at the upgrade (503), before any socket exists', async () => {
     const dynamo = await startTestDynamo();
-    const core = createCore(loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: dynamo.endpoint, DYNAMODB_TABLE_NAME: testTableName(), SUBSCRIPTION_MAX_CONNECTIONS: '1' }));
+    const core = createCore(
+      loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: dynamo.endpoint, DYNAMODB_TABLE_NAME: testTableName(), SUBSCRIPTION_MAX_CONNECTIONS: '1' }),
+    );
     const running = await startService(core, { port: 0, host: '127.0.0.1' });
     const url = `${running.url.replace(/^http/, 'ws')}/graphql`;
     try {

@@ -223,4 +223,12 @@ describe('GraphQL subscriptions over WebSocket', () => {
     expect(await upgrade(stack.service.url, '/graphql', { Origin: 'https://evil.example' })).toMatch(/^HTTP\/1\.1 403/);
     expect(await upgrade(stack.service.url, '/graphql', { Origin: 'http://localhost:5173' })).toMatch(/^HTTP\/1\.1 101/);
   });
+
+  it('closes a socket that sends a message over 64 KiB (1009, message too big) instead of reading it', async () => {
+    const socket = new WebSocket(`${stack.service.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}`, pad: 'x'.repeat(70 * 1024) } }));
+    expect(await closed).toBe(1009);
+  });
 });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import WebSocket from 'ws';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,8 @@ export interface SoakOptions {
   rate: number;
   sampleMs: number;
   onSample?(sample: SoakSample): void;
+  /** GraphQL subscriptions (WebSocket, every item's changes) kept open through the whole soak. */
+  subscribers?: number;
 }
 
 export interface SoakSample {
@@ -64,6 +67,34 @@ export interface SoakReport {
   rssAtEnd: number;
   growth: number;
   peak: number;
+  /** With subscribers: the acknowledged creates each should have heard of, and how many announcements never came. */
+  subscriptions?: { subscribers: number; creates: number; missing: number };
+}
+
+/** Subscribers of every item's changes (graphql-transport-ws by hand), each recording the ids it heard created. */
+async function openSubscribers(url: string, count: number, authorization: string | undefined): Promise<{ heard: Set<string>[]; close(): void }> {
+  const heard: Set<string>[] = [];
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const ids = new Set<string>();
+    const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const acked = new Promise<void>((resolve) =>
+      socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { type: string; payload?: { data?: { itemChanged?: { kind: string; id: string } } } };
+        if (message.type === 'connection_ack') resolve();
+        const change = message.payload?.data?.itemChanged;
+        if (message.type === 'next' && change?.kind === 'CREATED') ids.add(change.id);
+      }),
+    );
+    socket.send(JSON.stringify({ type: 'connection_init', payload: authorization ? { authorization } : {} }));
+    await acked;
+    socket.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query: 'subscription { itemChanged { kind id } }' } }));
+    heard.push(ids);
+    sockets.push(socket);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return { heard, close: () => sockets.forEach((s) => s.terminate()) };
 }
 
 /** The resident set of a process and all its descendants, in MiB (Linux /proc). */
@@ -132,12 +163,15 @@ async function seed(url: string, count: number, headers: Record<string, string>)
  * itemsByIds and createItem; and two DELETEs that remove what the two creates made, so the table (and the full
  * list) stays the same size however long it runs.
  */
-function operations(seeds: string[], created: string[]): Op[] {
+function operations(seeds: string[], created: string[], acknowledged: (id: string) => void): Op[] {
   let n = 0;
   const pick = () => seeds[(n += 1) % seeds.length]!;
   const remember = (body: string, path: (b: any) => string | undefined) => {
     const id = path(JSON.parse(body));
-    if (id) created.push(id);
+    if (id) {
+      created.push(id);
+      acknowledged(id);
+    }
   };
   const put: Op = {
     name: 'put',
@@ -168,7 +202,10 @@ function operations(seeds: string[], created: string[]): Op[] {
 export async function soak(target: SoakTarget, options: SoakOptions): Promise<SoakReport> {
   const seeds = await seed(target.url, 100, target.headers);
   const created: string[] = [];
-  const ops = operations(seeds, created);
+  // Every acknowledged create and when, for the subscribers' count (`created` loses ids as the deletes take them).
+  const acknowledged = new Map<string, number>();
+  const ops = operations(seeds, created, (id) => acknowledged.set(id, Date.now()));
+  const subscribers = options.subscribers ? await openSubscribers(target.url, options.subscribers, target.headers.authorization) : undefined;
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   const samples: SoakSample[] = [];
   const failures: SoakReport['failures'] = [];
@@ -252,6 +289,15 @@ export async function soak(target: SoakTarget, options: SoakOptions): Promise<So
     agent.destroy();
   }
   takeSample();
+  let subscriptions: SoakReport['subscriptions'];
+  if (subscribers) {
+    // A change is due within a second of its write; give the last ones two before counting.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    subscribers.close();
+    const creates = [...acknowledged.keys()];
+    const missing = subscribers.heard.reduce((sum, ids) => sum + creates.filter((id) => !ids.has(id)).length, 0);
+    subscriptions = { subscribers: subscribers.heard.length, creates: creates.length, missing };
+  }
 
   const measured = samples.filter((s) => s.phase === 'measure');
   const span = Math.max(1, Math.round(20_000 / options.sampleMs));
@@ -268,6 +314,7 @@ export async function soak(target: SoakTarget, options: SoakOptions): Promise<So
     rssAtEnd,
     growth: Math.round((rssAtEnd - rssAfterWarmup) * 10) / 10,
     peak: Math.max(...judged),
+    subscriptions,
   };
 }
 

@@ -2,13 +2,15 @@ import type { SoakReport, SoakSample } from './harness';
 
 /** One line: PASS or FAIL, what was judged, the growth against the bound, requests and failures. */
 export function verdict(report: SoakReport, boundMiB: number): string {
-  const failed = report.failures.length > 0 || report.growth > boundMiB;
+  const lost = report.subscriptions?.missing ?? 0;
+  const failed = report.failures.length > 0 || report.growth > boundMiB || lost > 0;
   const measured = report.samples.filter((s) => s.phase === 'measure');
   const p99 = Math.max(...measured.map((s) => s.p99));
   return (
     `${failed ? 'FAIL' : 'PASS'} ${report.target}: RSS ${report.rssAfterWarmup.toFixed(1)} -> ${report.rssAtEnd.toFixed(1)} MiB after warm-up ` +
     `(growth ${report.growth.toFixed(1)} MiB, bound ${boundMiB}; peak ${report.peak.toFixed(1)}), ${report.requests} requests, ` +
-    `${report.failures.length} failed, worst 5-s p99 ${p99} ms`
+    `${report.failures.length} failed, worst 5-s p99 ${p99} ms` +
+    (report.subscriptions ? `; ${report.subscriptions.subscribers} subscribers x ${report.subscriptions.creates} creates, ${lost} announcements lost` : '')
   );
 }
 

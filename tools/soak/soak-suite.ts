@@ -9,6 +9,8 @@ import { soak, type SoakReport, type SoakTarget } from './harness';
  * add, so the test neither flaps on a noisy machine nor lets a leak of a few KiB per request through.
  */
 const SOAK_BOUND_MIB = 40;
+/** Subscriptions connected through the whole soak, hearing every write. */
+const SUBSCRIBERS = 20;
 
 export function defineSoak(name: string, start: () => Promise<SoakTarget>): void {
   describe(`soak: ${name}`, () => {
@@ -17,7 +19,7 @@ export function defineSoak(name: string, start: () => Promise<SoakTarget>): void
     beforeAll(async () => {
       const target = await start();
       try {
-        report = await soak(target, { warmupMs: 60_000, measureMs: 120_000, rate: 50, sampleMs: 5_000 });
+        report = await soak(target, { warmupMs: 60_000, measureMs: 120_000, rate: 50, sampleMs: 5_000, subscribers: SUBSCRIBERS });
       } finally {
         await target.stop();
       }
@@ -32,7 +34,12 @@ export function defineSoak(name: string, start: () => Promise<SoakTarget>): void
       }
     });
 
-    it(`keeps its RSS within ${SOAK_BOUND_MIB} MiB of where it stood after the warm-up`, () => {
+    it(`tells each of its ${SUBSCRIBERS} subscribers of every create it acknowledged, none lost`, () => {
+      expect(report.subscriptions).toMatchObject({ subscribers: SUBSCRIBERS, missing: 0 });
+      expect(report.subscriptions!.creates).toBeGreaterThan(1000);
+    });
+
+    it(`keeps its RSS within ${SOAK_BOUND_MIB} MiB of where it stood after the warm-up, subscribers connected`, () => {
       expect(report.growth).toBeLessThanOrEqual(SOAK_BOUND_MIB);
     });
   });

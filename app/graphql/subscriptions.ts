@@ -21,8 +21,9 @@ export const SUBSCRIPTION_LIMITS = {
   /** Largest message a client may send (a subscribe with its document and variables). */
   maxMessageBytes: 64 * 1024,
   subscriptionsPerConnection: 20,
-  /** Changes one subscription may fall behind before its client counts as slow and is disconnected. */
+  /** Changes, and their bytes, one subscription may fall behind before its client counts as slow and is disconnected. */
   maxQueuedChanges: 1000,
+  maxQueuedBytes: 4 * 1024 * 1024,
   /** Bytes waiting in the socket before the client counts as slow. */
   maxBufferedBytes: 4 * 1024 * 1024,
   /** Server pings, well inside the ALB's 60 s idle timeout (terraform/modules/alb: idle_timeout). */
@@ -136,6 +137,7 @@ export function attachSubscriptions(server: Server, deps: { core: Core; schema: 
             changeStream(core.changeBus, {
               id,
               maxQueued: SUBSCRIPTION_LIMITS.maxQueuedChanges,
+              maxQueuedBytes: SUBSCRIPTION_LIMITS.maxQueuedBytes,
               overflow: () => socket.close(POLICY_VIOLATION, 'Slow consumer'),
             }),
         });

@@ -7,6 +7,8 @@ import { startService } from '../../app/start-service';
 import { ensureItemTable } from '../../local/item-table';
 import { freePort, startServiceProcess, type ChildService } from '../support/processes';
 import { startTestDynamo, testTableName } from '../support/test-core';
+import { eventFor } from '../support/events';
+import { createHandler } from '../../lambda/create-handler';
 
 /**
  * Subscriptions across tasks: two service processes on one table, their changes fanned out through a real
@@ -44,13 +46,14 @@ describe('subscriptions across two service processes, through redis-server', () 
   let dynamo: { endpoint: string; close(): Promise<void> };
   const services: ChildService[] = [];
   const clients: Client[] = [];
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     const port = await freePort();
     redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     dynamo = await startTestDynamo();
     const table = testTableName();
-    const env = { DYNAMODB_ENDPOINT: dynamo.endpoint, DYNAMODB_TABLE_NAME: table, CHANGE_BUS_URL: `redis://127.0.0.1:${port}`, SHUTDOWN_DELAY_MS: '0' };
+    env = { DYNAMODB_ENDPOINT: dynamo.endpoint, DYNAMODB_TABLE_NAME: table, CHANGE_BUS_URL: `redis://127.0.0.1:${port}`, SHUTDOWN_DELAY_MS: '0' };
     await ensureItemTable(loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: dynamo.endpoint }), table);
     for (let i = 0; i < 2; i += 1) services.push(await startServiceProcess(env));
   }, 60_000);
@@ -61,7 +64,40 @@ describe('subscriptions across two service processes, through redis-server', () 
     await dynamo?.close();
   });
 
-  it('tells subscribers on both processes of every write served by either, in order', async () => {
+  it("tells subscribers on both processes of GraphQL writes served by either, and of the DELETE Lambda's deletes, in order", async () => {
+    const [a, b] = [subscriber(services[0]!.url), subscriber(services[1]!.url)];
+    clients.push(a.client, b.client);
+    await Promise.all([a.connected, b.connected]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const graphql = async (url: string, query: string, variables: Record<string, unknown>) =>
+      (await (
+        await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })
+      ).json()) as any;
+    const created = await graphql(services[1]!.url, 'mutation($d: JSONObject!) { createItem(data: $d) { id } }', { d: { g: 1 } });
+    const id = created.data.createItem.id as string;
+    await graphql(services[0]!.url, 'mutation($id: ID!, $d: JSONObject!) { updateItem(id: $id, data: $d, expectedVersion: 1) { version } }', {
+      id,
+      d: { g: 2 },
+    });
+    // The DELETE Lambda, as a third writer on the same bus (its handler over a core of its own, as in its bundle).
+    const lambdaCore = createCore(loadConfig({ NODE_ENV: 'test', ...env }));
+    try {
+      const result = await createHandler({ itemService: lambdaCore.itemService, logger: lambdaCore.logger })(eventFor('alb', `/picus/${id}`));
+      expect(result.statusCode).toBe(200);
+      await until(() => a.received.length >= 3 && b.received.length >= 3);
+    } finally {
+      lambdaCore.close();
+    }
+    for (const received of [a.received, b.received]) {
+      expect(received.map((c) => [c.kind, c.id, c.version])).toEqual([
+        ['CREATED', id, 1],
+        ['UPDATED', id, 2],
+        ['DELETED', id, null],
+      ]);
+    }
+  });
+
+  it('tells subscribers on both processes of every REST write served by either, in order', async () => {
     const [a, b] = [subscriber(services[0]!.url), subscriber(services[1]!.url)];
     clients.push(a.client, b.client);
     await Promise.all([a.connected, b.connected]);

@@ -231,4 +231,21 @@ describe('GraphQL subscriptions over WebSocket', () => {
     socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}`, pad: 'x'.repeat(70 * 1024) } }));
     expect(await closed).toBe(1009);
   });
+
+  it('closes a slow consumer (a socket that stops reading while changes pile up) with 1008 instead of buffering its changes', async () => {
+    const socket = new WebSocket(`${stack.service.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    const acked = new Promise((resolve) => socket.once('message', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+    await acked;
+    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { itemChanged { kind id item { data } } }' } }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    // Stop reading: the server's writes fill the kernel's buffers, then the socket's own.
+    (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    const big = { pad: 'x'.repeat(300 * 1024) };
+    for (let i = 0; i < 60; i += 1) await rest('POST', '/picus/put', big);
+    (socket as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect(await closed).toBe(1008);
+  }, 60_000);
 });

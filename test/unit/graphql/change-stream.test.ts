@@ -32,6 +32,18 @@ describe('changeStream (one subscription over the change bus)', () => {
     expect(await stream.next()).toEqual({ done: true, value: undefined });
   });
 
+  it('ends a consumer that falls more than maxQueuedBytes behind, however few the changes', async () => {
+    const bus = createInProcessBus();
+    let overflowed = 0;
+    const stream = changeStream(bus, { maxQueued: 1000, maxQueuedBytes: 10_000, overflow: () => (overflowed += 1) });
+    await settled();
+    const big = (version: number): ItemChange => ({ ...change('a', version), item: { id: 'a', data: { pad: 'x'.repeat(4000) }, version } });
+    for (let version = 1; version <= 2; version += 1) await bus.publish(big(version));
+    expect(overflowed).toBe(0); // two of 4 KB fit in 10 KB
+    await bus.publish(big(3));
+    expect(overflowed).toBe(1);
+  });
+
   it('stops listening to the bus when the subscription ends', async () => {
     const inner = createInProcessBus();
     let listening = 0;

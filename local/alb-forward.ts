@@ -23,14 +23,7 @@ export function forwardToService(
     sendEdgeError(res, 'NO_HEALTHY_TARGET');
     return;
   }
-  target.inFlight += 1;
-  let done = false;
-  const finish = (): void => {
-    if (!done) {
-      done = true;
-      edge.group.finished(target);
-    }
-  };
+  const finish = edge.group.begin(target);
   const upstream = httpRequest(
     // The origin form of the target (an absolute-form request target loses its scheme and host, as a proxy's does).
     {
@@ -148,14 +141,7 @@ export async function invokeLambdaTarget(
 export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, path: string, edge: { group: TargetGroup; listenerPort: number }): void {
   const target = edge.group.pick();
   if (!target) return rawEdgeError(socket, 503, 'NO_HEALTHY_TARGET', 'Service Unavailable');
-  target.inFlight += 1;
-  let done = false;
-  const finish = (): void => {
-    if (!done) {
-      done = true;
-      edge.group.finished(target);
-    }
-  };
+  const finish = edge.group.begin(target);
   const headers = { ...upstreamHeaders(req, edge.listenerPort), connection: 'Upgrade', upgrade: req.headers.upgrade ?? 'websocket' };
   const upstream = httpRequest({ protocol: target.url.protocol, hostname: target.url.hostname, port: target.url.port, method: req.method, path, headers });
   upstream.on('upgrade', (res, upstreamSocket, upstreamHead) => {

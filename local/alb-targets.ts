@@ -44,8 +44,8 @@ export interface TargetGroup {
   deregister(url: string): Promise<void>;
   /** Round robin over healthy targets; with none healthy the ALB fails open to every registered target. */
   pick(): Target | undefined;
-  /** A request to the target ended (a draining target with none left is done). */
-  finished(target: Target): void;
+  /** A request to the target begins; the function it returns ends it (once, however often it is called). */
+  begin(target: Target): () => void;
   list(): TargetStatus[];
   waitFor(url: string, state: TargetState, timeoutMs?: number): Promise<void>;
   close(): void;
@@ -127,9 +127,16 @@ export function createTargetGroup(options: { health: HealthCheck; agent: Agent; 
       next = (next + 1) % pool.length;
       return pool[next];
     },
-    finished(target) {
-      target.inFlight -= 1;
-      if (target.state === 'draining' && target.inFlight === 0) target.drained?.();
+    begin(target) {
+      target.inFlight += 1;
+      let ended = false;
+      return () => {
+        if (ended) return;
+        ended = true;
+        target.inFlight -= 1;
+        // A draining target with no request left is done.
+        if (target.state === 'draining' && target.inFlight === 0) target.drained?.();
+      };
     },
     list: () => [...targets.values()].map((t) => ({ url: t.url.origin, state: t.state, inFlight: t.inFlight })),
     waitFor(url, state, timeoutMs = 30_000) {

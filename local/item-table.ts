@@ -10,16 +10,16 @@ import { createDynamoClient, type DynamoConfig } from '../app/core/aws/dynamodb'
  * @example
  * await ensureItemTable(config, config.tableName);
  */
-export async function ensureItemTable(config: DynamoConfig, tableName: string): Promise<void> {
+export async function ensureItemTable(config: DynamoConfig, tableName: string, options: { stream?: boolean } = {}): Promise<void> {
   const client = createDynamoClient(config);
   try {
-    await createIfMissing(client, tableName);
+    await createIfMissing(client, tableName, options.stream ?? false);
   } finally {
     client.destroy();
   }
 }
 
-async function createIfMissing(client: ReturnType<typeof createDynamoClient>, tableName: string): Promise<void> {
+async function createIfMissing(client: ReturnType<typeof createDynamoClient>, tableName: string, stream: boolean): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return;
@@ -33,6 +33,8 @@ async function createIfMissing(client: ReturnType<typeof createDynamoClient>, ta
         AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
         KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
         BillingMode: 'PAY_PER_REQUEST',
+        // As terraform/modules/dynamodb-table keeps it for the subscriptions' processor (DynamoDB Local has streams; dynalite none).
+        ...(stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const } } : {}),
       }),
     );
   } catch (error) {

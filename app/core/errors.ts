@@ -70,23 +70,20 @@ export class DatabaseUnavailableError extends DomainError {
 
 /** No bearer token, or one that does not verify. `presented`: a token was sent (RFC 6750 then says error="invalid_token"). */
 export class UnauthenticatedError extends DomainError {
-  constructor(
-    readonly presented: boolean,
-    message = presented ? 'The access token is invalid or expired' : DOMAIN_ERRORS.UNAUTHENTICATED,
-    options?: ErrorOptions,
-  ) {
-    super('UNAUTHENTICATED', message, options);
+  readonly presented: boolean;
+  constructor(presented: boolean, message?: string, options?: ErrorOptions) {
+    super('UNAUTHENTICATED', message ?? (presented ? 'The access token is invalid or expired' : DOMAIN_ERRORS.UNAUTHENTICATED), options);
+    this.presented = presented;
   }
 }
 
 /** A valid token without the scope the operation needs. */
 export class ForbiddenError extends DomainError {
-  constructor(
-    readonly scope: string,
-    message = `The access token lacks the scope ${scope}`,
-    options?: ErrorOptions,
-  ) {
-    super('FORBIDDEN', message, options);
+  /** The scope the token lacks (WWW-Authenticate names it: RFC 6750 insufficient_scope). */
+  readonly scope: string;
+  constructor(scope: string, message?: string, options?: ErrorOptions) {
+    super('FORBIDDEN', message ?? `The access token lacks the scope ${scope}`, options);
+    this.scope = scope;
   }
 }
 

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createInProcessBus } from '../../app/core/changes/change-bus';
@@ -6,6 +6,7 @@ import { loadConfig } from '../../app/core/config';
 import { createCore } from '../../app/core/create-core';
 import type { ItemChange } from '../../app/core/items/item-changes';
 import { createStreamHandler } from '../../lambda/create-stream-handler';
+import { ensureItemTable } from '../../local/item-table';
 import { silentLogger, startTestDynamo, testTableName } from '../support/test-core';
 
 /**
@@ -23,18 +24,7 @@ streams('the stream processor on DynamoDB Local streams (NEW_AND_OLD_IMAGES)', (
 
   beforeAll(async () => {
     dynamo = await startTestDynamo();
-    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
-    await client.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }),
-    );
-    await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: table });
-    client.destroy();
+    await ensureItemTable(loadConfig({ NODE_ENV: 'test', DYNAMODB_ENDPOINT: dynamo.endpoint }), table, { stream: true });
   });
   afterAll(() => dynamo.close());
 

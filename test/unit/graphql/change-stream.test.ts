@@ -42,6 +42,7 @@ describe('changeStream (one subscription over the change bus)', () => {
     expect(overflowed).toBe(0); // two of 4 KB fit in 10 KB
     await bus.publish(big(3));
     expect(overflowed).toBe(1);
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
   });
 
   it('stops listening to the bus when the subscription ends', async () => {

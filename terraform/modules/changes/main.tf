@@ -256,52 +256,38 @@ resource "aws_lambda_event_source_mapping" "stream" {
 # Alarms: the stream falling behind (subscribers hear late), changes given up on, and the bus refusing commands.
 ################################################################################
 
-resource "aws_cloudwatch_metric_alarm" "iterator_age" {
-  alarm_name          = "${var.name}-changes-iterator-age"
-  alarm_description   = "The stream processor is more than 5 s behind the table: subscribers hear of writes late."
-  namespace           = "AWS/Lambda"
-  metric_name         = "IteratorAge"
-  dimensions          = { FunctionName = aws_lambda_function.processor.function_name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 3
-  threshold           = 5000
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_topic_arns
-  ok_actions          = var.alarm_topic_arns
-
-  tags = var.tags
+locals {
+  alarms = {
+    iterator-age = {
+      description = "The stream processor is more than 5 s behind the table: subscribers hear of writes late."
+      namespace   = "AWS/Lambda", metric = "IteratorAge", dimensions = { FunctionName = aws_lambda_function.processor.function_name }
+      statistic   = "Maximum", periods = 3, threshold = 5000
+    }
+    dead-letters = {
+      description = "Changes were given up on after retries: some subscribers missed them (the queue says which records)."
+      namespace   = "AWS/SQS", metric = "ApproximateNumberOfMessagesVisible", dimensions = { QueueName = aws_sqs_queue.dead_letters.name }
+      statistic   = "Maximum", periods = 1, threshold = 0
+    }
+    bus-throttled = {
+      description = "The change bus throttled commands (its ECPU limit, or scaling slower than the load): changes are delayed."
+      namespace   = "AWS/ElastiCache", metric = "ThrottledCmds", dimensions = { clusterId = aws_elasticache_serverless_cache.this.name }
+      statistic   = "Sum", periods = 2, threshold = 0
+    }
+  }
 }
 
-resource "aws_cloudwatch_metric_alarm" "dead_letters" {
-  alarm_name          = "${var.name}-changes-dead-letters"
-  alarm_description   = "Changes were given up on after retries: some subscribers missed them (the queue says which records)."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.dead_letters.name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_topic_arns
-  ok_actions          = var.alarm_topic_arns
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
 
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "bus_throttled" {
-  alarm_name          = "${var.name}-changes-bus-throttled"
-  alarm_description   = "The change bus throttled commands (its ECPU limit, or scaling slower than the load): changes are delayed."
-  namespace           = "AWS/ElastiCache"
-  metric_name         = "ThrottledCmds"
-  dimensions          = { clusterId = aws_elasticache_serverless_cache.this.name }
-  statistic           = "Sum"
+  alarm_name          = "${var.name}-changes-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
   period              = 60
-  evaluation_periods  = 2
-  threshold           = 0
+  evaluation_periods  = each.value.periods
+  threshold           = each.value.threshold
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = var.alarm_topic_arns

@@ -600,13 +600,14 @@ describe('Terraform: subscriptions see every write, on every task', () => {
   });
 
   it('alarms on the stream falling behind, changes given up on, and the bus throttling', () => {
-    const alarms = changes().resource.aws_cloudwatch_metric_alarm!;
-    expect(Object.fromEntries(Object.entries(alarms).map(([name, a]) => [name, a.metric_name]))).toEqual({
-      iterator_age: 'IteratorAge',
-      dead_letters: 'ApproximateNumberOfMessagesVisible',
-      bus_throttled: 'ThrottledCmds',
+    const m = changes();
+    const alarms = m.locals.alarms as Record<string, { metric: string }>;
+    expect(Object.fromEntries(Object.entries(alarms).map(([name, a]) => [name, a.metric]))).toEqual({
+      'iterator-age': 'IteratorAge',
+      'dead-letters': 'ApproximateNumberOfMessagesVisible',
+      'bus-throttled': 'ThrottledCmds',
     });
-    for (const alarm of Object.values(alarms)) expect(alarm.alarm_actions).toBe('${var.alarm_topic_arns}');
+    expect(m.resource.aws_cloudwatch_metric_alarm!.this).toMatchObject({ for_each: '${local.alarms}', alarm_actions: '${var.alarm_topic_arns}' });
   });
 });
 

@@ -1,7 +1,7 @@
 import { request as httpRequest, type Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ALBEvent } from 'aws-lambda';
-import { sendEdgeError } from './alb-answers';
+import { sendEdgeError, sendEdgeErrorOnSocket } from './alb-answers';
 import { buildAlbEvent, forwardedHeaders, LAMBDA_PAYLOAD_LIMIT, readAlbResult } from './alb-event';
 import type { TargetGroup } from './alb-targets';
 
@@ -140,14 +140,12 @@ export async function invokeLambdaTarget(
  */
 export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, path: string, edge: { group: TargetGroup; listenerPort: number }): void {
   const target = edge.group.pick();
-  if (!target) return rawEdgeError(socket, 503, 'NO_HEALTHY_TARGET', 'Service Unavailable');
+  if (!target) return sendEdgeErrorOnSocket(socket, 'NO_HEALTHY_TARGET');
   const finish = edge.group.begin(target);
   const headers = { ...upstreamHeaders(req, edge.listenerPort), connection: 'Upgrade', upgrade: req.headers.upgrade ?? 'websocket' };
   const upstream = httpRequest({ protocol: target.url.protocol, hostname: target.url.hostname, port: target.url.port, method: req.method, path, headers });
   upstream.on('upgrade', (res, upstreamSocket, upstreamHead) => {
-    const lines = [`HTTP/1.1 ${res.statusCode} ${res.statusMessage}`];
-    for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
-    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    socket.write(responseHead(res));
     if (upstreamHead.length > 0) socket.write(upstreamHead);
     if (head.length > 0) upstreamSocket.write(head);
     upstreamSocket.pipe(socket).pipe(upstreamSocket);
@@ -161,23 +159,20 @@ export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffe
   });
   upstream.on('response', (res) => {
     // Refused without an upgrade (404, 403, 503 ...): the target's answer, as it sent it.
-    const lines = [`HTTP/1.1 ${res.statusCode} ${res.statusMessage}`];
-    for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
-    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    socket.write(responseHead(res));
     res.pipe(socket);
     res.on('end', finish);
   });
   upstream.on('error', () => {
     finish();
-    rawEdgeError(socket, 502, 'BAD_GATEWAY', 'Bad Gateway');
+    sendEdgeErrorOnSocket(socket, 'BAD_GATEWAY');
   });
   upstream.end();
 }
 
-/** The ALB's own answer on a raw socket (an upgrade has no ServerResponse), in the catalogue's shape. */
-export function rawEdgeError(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: message, code });
-  socket.end(
-    `HTTP/1.1 ${status} ${message}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nServer: awselb/2.0\r\nConnection: close\r\n\r\n${body}`,
-  );
+/** The status line and headers of the target's answer, as it sent them, for a socket that has no ServerResponse. */
+function responseHead(res: IncomingMessage): string {
+  const lines = [`HTTP/1.1 ${res.statusCode} ${res.statusMessage}`];
+  for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
+  return `${lines.join('\r\n')}\r\n\r\n`;
 }

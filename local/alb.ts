@@ -1,9 +1,10 @@
-import { Agent, createServer, type Server } from 'node:http';
+import { Agent, createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { answerClientErrors } from '../app/http/client-errors';
 import { listen } from '../app/http/listen';
 import { requestTarget } from '../app/wire/operations';
-import { sendEdgeError, sendFixed } from './alb-answers';
-import { forwardToService, forwardUpgrade, invokeLambdaTarget, rawEdgeError, type LambdaTarget } from './alb-forward';
+import { sendEdgeError, sendEdgeErrorOnSocket, sendFixed, sendFixedOnSocket } from './alb-answers';
+import { forwardToService, forwardUpgrade, invokeLambdaTarget, type LambdaTarget } from './alb-forward';
 import { createEdgeJwtValidator } from './alb-jwt';
 import { createRouter, loadListenerRules, type ListenerRules } from './alb-rules';
 import { createTargetGroup, DEFAULT_HEALTH_CHECK, type HealthCheck, type TargetState, type TargetStatus } from './alb-targets';
@@ -69,50 +70,46 @@ export async function startLocalAlb(options: LocalAlbOptions, port = 8080, host 
   let invocations = 0;
   let rejected = 0;
 
+  /**
+   * The rule's jwt-validation action, before any forward: a bad token never reaches a target. `refuse` answers with
+   * the ALB's own error, on a response or on an upgrade's socket.
+   */
+  const admit = (
+    req: IncomingMessage,
+    jwt: { scope: string | null } | undefined,
+    pass: () => void,
+    refuse: (code: 'JWKS_UNAVAILABLE' | 'UNAUTHENTICATED') => void,
+  ): void => {
+    if (!validateJwt || !jwt) return pass();
+    void validateJwt(req.headers.authorization, jwt.scope).then((verdict) => {
+      if (verdict === 'valid') return pass();
+      rejected += 1;
+      refuse(verdict === 'unavailable' ? 'JWKS_UNAVAILABLE' : 'UNAUTHENTICATED');
+    });
+  };
+
   const server: Server = createServer((req, res) => {
     // Rules match the parsed path (no query string), whatever form the request target took.
     const { path, query } = requestTarget(req.url ?? '/');
     const decision = router.route(req.method ?? 'GET', path, req.headers);
     if (decision.action === 'fixed-response') return sendFixed(req, res, decision.response);
-    const { target, jwt } = decision;
     const dispatch = (): void => {
-      if (target === 'service') return forwardToService(req, res, path + query, { group, agent, listenerPort: port, idleTimeoutMs });
+      if (decision.target === 'service') return forwardToService(req, res, path + query, { group, agent, listenerPort: port, idleTimeoutMs });
       invocations += 1;
       const lambda = { lambda: options.lambda, requestId: `local-${invocations}`, targetGroupArn, multiValueHeaders, listenerPort: port };
       invokeLambdaTarget(req, res, path + query, lambda).catch(() => sendEdgeError(res, 'BAD_GATEWAY'));
     };
-    if (!validateJwt || !jwt) return dispatch();
-    // The rule's jwt-validation action runs before forwarding: a bad token never reaches a target.
-    void validateJwt(req.headers.authorization, jwt.scope).then((verdict) => {
-      if (verdict === 'valid') return dispatch();
-      rejected += 1;
-      sendEdgeError(res, verdict === 'unavailable' ? 'JWKS_UNAVAILABLE' : 'UNAUTHENTICATED');
-    });
+    admit(req, decision.jwt, dispatch, (code) => sendEdgeError(res, code));
   });
   // WebSocket upgrades meet the same rules; a forward to the service is piped both ways (the Lambda serves no upgrade).
-  server.on('upgrade', (req, socket, head: Buffer) => {
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const { path, query } = requestTarget(req.url ?? '/');
     const decision = router.route(req.method ?? 'GET', path, req.headers);
-    if (decision.action === 'fixed-response') {
-      const fixed = decision.response;
-      return socket.end(
-        `HTTP/1.1 ${fixed.status_code} Not Found\r\nContent-Type: ${fixed.content_type}\r\nContent-Length: ${Buffer.byteLength(fixed.message_body)}\r\nServer: awselb/2.0\r\nConnection: close\r\n\r\n${fixed.message_body}`,
-      );
-    }
-    if (decision.target !== 'service') return rawEdgeError(socket, 502, 'BAD_GATEWAY', 'Bad Gateway');
+    if (decision.action === 'fixed-response') return sendFixedOnSocket(socket, decision.response);
+    if (decision.target !== 'service') return sendEdgeErrorOnSocket(socket, 'BAD_GATEWAY');
     const forward = () => forwardUpgrade(req, socket, head, path + query, { group, listenerPort: port });
-    if (!validateJwt || !decision.jwt) return forward();
-    void validateJwt(req.headers.authorization, decision.jwt.scope).then((verdict) => {
-      if (verdict === 'valid') return forward();
-      rejected += 1;
-      rawEdgeError(
-        socket,
-        verdict === 'unavailable' ? 500 : 401,
-        verdict === 'unavailable' ? 'JWKS_UNAVAILABLE' : 'UNAUTHENTICATED',
-        verdict === 'unavailable' ? 'Internal Server Error' : 'Unauthorized',
-      );
-    });
+    admit(req, decision.jwt, forward, (code) => sendEdgeErrorOnSocket(socket, code));
   });
   server.keepAliveTimeout = idleTimeoutMs;
   answerClientErrors(server);

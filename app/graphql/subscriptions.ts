@@ -10,7 +10,8 @@ import type { Core } from '../core/create-core';
 import { AuthUnavailableError } from '../core/errors';
 import { bearerCredentials } from '../wire/auth';
 import { isAllowedOrigin } from '../wire/cors-policy';
-import { ERROR_CATALOGUE, graphqlCodeOf, type ErrorCode } from '../wire/errors';
+import { graphqlCodeOf, HttpError, type ErrorCode } from '../wire/errors';
+import { errorOnSocket } from '../http/socket-answer';
 import { createResolver, requestTarget } from '../wire/operations';
 import { changeStream } from './change-stream';
 import { createContext } from './context';
@@ -59,12 +60,8 @@ export function attachSubscriptions(server: Server, deps: { core: Core; schema: 
   const wss = new WebSocketServer({ noServer: true, maxPayload: SUBSCRIPTION_LIMITS.maxMessageBytes });
   let closing = false;
 
-  const refuse = (socket: Duplex, code: ErrorCode, extra: Record<string, string> = {}): void => {
-    const { status, message } = ERROR_CATALOGUE[code];
-    const body = JSON.stringify({ error: message, code });
-    const headers = Object.entries({ 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close', ...extra });
-    socket.end(`HTTP/1.1 ${status} ${message}\r\n${headers.map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n${body}`);
-  };
+  const refuse = (socket: Duplex, code: ErrorCode, headers: Record<string, string> = {}): void =>
+    errorOnSocket(socket, new HttpError(code, undefined, headers));
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());

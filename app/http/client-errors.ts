@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { HttpError, toErrorResponse } from '../wire/errors';
+import { HttpError } from '../wire/errors';
+import { errorOnSocket } from './socket-answer';
 
 /**
  * Requests Node's HTTP parser rejects before any route sees them (a request
@@ -14,14 +14,7 @@ export function answerClientErrors(server: Server): void {
       socket.destroy();
       return;
     }
-    const { status, body: answer } = toErrorResponse(
-      error.code === 'HPE_HEADER_OVERFLOW' ? new HttpError('HEADERS_TOO_LARGE') : new HttpError('VALIDATION_FAILED', 'Malformed HTTP request'),
-    );
-    const body = JSON.stringify(answer);
-    // A HEAD response has no body, or the client would read it as the next response.
-    const head = error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${head ? '' : body}`,
-    );
+    const refused = error.code === 'HPE_HEADER_OVERFLOW' ? new HttpError('HEADERS_TOO_LARGE') : new HttpError('VALIDATION_FAILED', 'Malformed HTTP request');
+    errorOnSocket(socket, refused, { omitBody: error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ' });
   });
 }

@@ -25,7 +25,7 @@ const LEFT_OUT: Record<string, string> = {
   './changes/redis-change-bus':
     "exports.createRedisChangeBus = () => { throw new Error('the DELETE Lambda publishes no changes itself: DynamoDB Streams do'); };",
 };
-const withoutLambdaDeleter: Plugin = {
+const withoutServiceOnlyAdapters: Plugin = {
   name: 'without-service-only-adapters',
   setup(build) {
     build.onResolve({ filter: /\/(aws\/lambda-item-deleter|changes\/redis-change-bus)$/ }, (args) => ({ path: args.path, namespace: 'left-out' }));
@@ -37,7 +37,7 @@ export type Bundle = { handler: string; zip: string; bytes: number; zipBytes: nu
 
 /** The DELETE Lambda: `<outdir>/lambda/handler.js` and `<outdir>/lambda.zip`. */
 export function bundleLambda(outdir: string): Promise<Bundle> {
-  return bundle(outdir, 'lambda', 'handler.ts', [withoutLambdaDeleter]);
+  return bundle(outdir, 'lambda', 'handler.ts', [withoutServiceOnlyAdapters]);
 }
 
 /** The stream processor (DynamoDB Streams -> the change bus): `<outdir>/stream/handler.js` and `<outdir>/stream.zip`. */

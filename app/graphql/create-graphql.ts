@@ -35,7 +35,7 @@ function loadTypeDefs(dir = SCHEMA_DIR): string[] {
  * (items -> edges -> node -> data) is depth 4; itemsByIds with 1000 ids
  * passed inline is about 1 000 tokens, so the token limit sits above it.
  */
-const MAX_TOKENS = 2500;
+export const MAX_TOKENS = 2500;
 const armor = new ApolloArmor({
   maxDepth: { n: 8 },
   maxAliases: { n: 15 },

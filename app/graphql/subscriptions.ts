@@ -15,6 +15,7 @@ import { errorOnSocket } from '../http/socket-answer';
 import { createResolver, requestTarget } from '../wire/operations';
 import { changeStream } from './change-stream';
 import { createContext } from './context';
+import { MAX_TOKENS } from './create-graphql';
 import { formatError } from './format-error';
 
 /** Limits of one task's subscriptions (docs/api.md, "Subscriptions"). */
@@ -182,7 +183,7 @@ const refused = (message: string): GraphQLError => new GraphQLError(message, { e
 
 function safeParse(query: string) {
   try {
-    return parse(query, { maxTokens: 2500 });
+    return parse(query, { maxTokens: MAX_TOKENS });
   } catch {
     return undefined;
   }

@@ -14,11 +14,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import WebSocket from 'ws';
 import { loadConfig } from '../../app/core/config';
 import { ensureItemTable } from '../../local/item-table';
 import { freshBuild } from '../../test/support/build';
 import { BASE_ENV, freePort, startDynamoProcess, startServiceProcess, type ChildService } from '../../test/support/processes';
+import { openSubscribers } from '../../test/support/subscribers';
 import { cpuNs, rssBytes } from './measure';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000);
@@ -37,28 +37,9 @@ interface Scenario {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-/** Opens `count` subscriptions (graphql-transport-ws, by hand) to `url`; calls `onChange(id, receivedAt)` per change. */
-async function subscribe(url: string, count: number, onChange: (id: string, at: number) => void): Promise<WebSocket[]> {
-  const sockets: WebSocket[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    const acked = new Promise<void>((resolve) =>
-      socket.on('message', (data) => {
-        const message = JSON.parse(String(data)) as { type: string; payload?: { data?: { itemChanged?: { id: string } } } };
-        if (message.type === 'connection_ack') return resolve();
-        const id = message.payload?.data?.itemChanged?.id;
-        if (message.type === 'next' && id) onChange(id, performance.now());
-      }),
-    );
-    socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
-    await acked;
-    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { itemChanged { kind id version } }' } }));
-    sockets.push(socket);
-  }
-  await sleep(500); // every subscribe message handled
-  return sockets;
-}
+/** Opens `count` subscriptions to `url`; calls `onChange(id, receivedAt)` per change. */
+const subscribe = (url: string, count: number, onChange: (id: string, at: number) => void) =>
+  openSubscribers(url, count, (change, _subscriber, at) => onChange(change.id, at));
 
 /** WRITES creates one after another, each through `urls[i % urls.length]`: their acknowledgement times, by id. */
 async function write(urls: string[]): Promise<Map<string, number>> {
@@ -113,7 +94,7 @@ async function floor(): Promise<Scenario> {
   const received: [string, number][] = [];
   const sockets = await subscribe(url, SUBSCRIBERS, (id, at) => received.push([id, at]));
   const acked = await write([url]);
-  sockets.forEach((s) => s.terminate());
+  sockets.close();
   child.kill('SIGTERM');
   return summarize('floor: bare ws broadcast, one process', acked, received, SUBSCRIBERS);
 }
@@ -148,7 +129,7 @@ async function main(): Promise<void> {
     single.rssPerConnectionKiB = (connected - idle) / 1024 / SUBSCRIBERS;
     single.cpuUsPerDelivery = cpu / 1000 / Math.max(1, single.delivered);
     results.push(single);
-    sockets.forEach((s) => s.terminate());
+    sockets.close();
     await one.stop();
     services.length = 0;
 
@@ -160,15 +141,16 @@ async function main(): Promise<void> {
     for (let i = 0; i < 2; i += 1) services.push(await startServiceProcess(busEnv, { root: build.root }));
     const twoReceived: [string, number][] = [];
     const half = Math.floor(SUBSCRIBERS / 2);
-    const twoSockets = [
-      ...(await subscribe(services[0]!.url, half, (id, at) => twoReceived.push([id, at]))),
-      ...(await subscribe(services[1]!.url, SUBSCRIBERS - half, (id, at) => twoReceived.push([id, at]))),
+    const halves = [
+      await subscribe(services[0]!.url, half, (id, at) => twoReceived.push([id, at])),
+      await subscribe(services[1]!.url, SUBSCRIBERS - half, (id, at) => twoReceived.push([id, at])),
     ];
+    const twoSockets = { close: () => halves.forEach((h) => h.close()) };
     const twoAcked = await write(services.map((s) => s.url));
     results.push(
       summarize(`two tasks through redis-server: ${half} + ${SUBSCRIBERS - half} subscriptions, writes alternating`, twoAcked, twoReceived, SUBSCRIBERS),
     );
-    twoSockets.forEach((s) => s.terminate());
+    twoSockets.close();
   } finally {
     await Promise.all(services.map((s) => s.stop()));
     redis?.kill('SIGTERM');

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import WebSocket from 'ws';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { Agent } from 'node:http';
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CLIENT } from '../../local/issuer';
 import { freshBuild } from '../../test/support/build';
+import { openSubscribers } from '../../test/support/subscribers';
 import { BASE_ENV, freePort, startDynamoProcess, startServiceProcess } from '../../test/support/processes';
 import { send, type LoadRequest } from '../../test/support/load';
 
@@ -69,32 +69,6 @@ export interface SoakReport {
   peak: number;
   /** With subscribers: the acknowledged creates each should have heard of, and how many announcements never came. */
   subscriptions?: { subscribers: number; creates: number; missing: number };
-}
-
-/** Subscribers of every item's changes (graphql-transport-ws by hand), each recording the ids it heard created. */
-async function openSubscribers(url: string, count: number, authorization: string | undefined): Promise<{ heard: Set<string>[]; close(): void }> {
-  const heard: Set<string>[] = [];
-  const sockets: WebSocket[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const ids = new Set<string>();
-    const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    const acked = new Promise<void>((resolve) =>
-      socket.on('message', (data) => {
-        const message = JSON.parse(String(data)) as { type: string; payload?: { data?: { itemChanged?: { kind: string; id: string } } } };
-        if (message.type === 'connection_ack') resolve();
-        const change = message.payload?.data?.itemChanged;
-        if (message.type === 'next' && change?.kind === 'CREATED') ids.add(change.id);
-      }),
-    );
-    socket.send(JSON.stringify({ type: 'connection_init', payload: authorization ? { authorization } : {} }));
-    await acked;
-    socket.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query: 'subscription { itemChanged { kind id } }' } }));
-    heard.push(ids);
-    sockets.push(socket);
-  }
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  return { heard, close: () => sockets.forEach((s) => s.terminate()) };
 }
 
 /** The resident set of a process and all its descendants, in MiB (Linux /proc). */
@@ -205,7 +179,13 @@ export async function soak(target: SoakTarget, options: SoakOptions): Promise<So
   // Every acknowledged create and when, for the subscribers' count (`created` loses ids as the deletes take them).
   const acknowledged = new Map<string, number>();
   const ops = operations(seeds, created, (id) => acknowledged.set(id, Date.now()));
-  const subscribers = options.subscribers ? await openSubscribers(target.url, options.subscribers, target.headers.authorization) : undefined;
+  // Each subscriber's record of the creates it heard of.
+  const heard = Array.from({ length: options.subscribers ?? 0 }, () => new Set<string>());
+  const subscribers = options.subscribers
+    ? await openSubscribers(target.url, options.subscribers, (change, i) => change.kind === 'CREATED' && heard[i]!.add(change.id), {
+        authorization: target.headers.authorization,
+      })
+    : undefined;
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   const samples: SoakSample[] = [];
   const failures: SoakReport['failures'] = [];
@@ -295,8 +275,8 @@ export async function soak(target: SoakTarget, options: SoakOptions): Promise<So
     await new Promise((resolve) => setTimeout(resolve, 2000));
     subscribers.close();
     const creates = [...acknowledged.keys()];
-    const missing = subscribers.heard.reduce((sum, ids) => sum + creates.filter((id) => !ids.has(id)).length, 0);
-    subscriptions = { subscribers: subscribers.heard.length, creates: creates.length, missing };
+    const missing = heard.reduce((sum, ids) => sum + creates.filter((id) => !ids.has(id)).length, 0);
+    subscriptions = { subscribers: heard.length, creates: creates.length, missing };
   }
 
   const measured = samples.filter((s) => s.phase === 'measure');

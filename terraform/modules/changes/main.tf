@@ -33,35 +33,21 @@ locals {
   }
 }
 
-resource "aws_vpc_security_group_ingress_rule" "from_service" {
+resource "aws_vpc_security_group_ingress_rule" "from_clients" {
+  for_each = local.bus_clients
+
   security_group_id            = aws_security_group.cache.id
-  description                  = "Redis protocol from the service's tasks"
+  description                  = "Redis protocol from the ${each.key}"
   ip_protocol                  = "tcp"
   from_port                    = local.port
   to_port                      = local.port
-  referenced_security_group_id = local.bus_clients.service
+  referenced_security_group_id = each.value
 }
 
-resource "aws_vpc_security_group_ingress_rule" "from_processor" {
-  security_group_id            = aws_security_group.cache.id
-  description                  = "Redis protocol from the stream processor"
-  ip_protocol                  = "tcp"
-  from_port                    = local.port
-  to_port                      = local.port
-  referenced_security_group_id = local.bus_clients.processor
-}
+resource "aws_vpc_security_group_egress_rule" "clients_to_bus" {
+  for_each = local.bus_clients
 
-resource "aws_vpc_security_group_egress_rule" "service_to_bus" {
-  security_group_id            = local.bus_clients.service
-  description                  = "Redis protocol to the change bus"
-  ip_protocol                  = "tcp"
-  from_port                    = local.port
-  to_port                      = local.port
-  referenced_security_group_id = aws_security_group.cache.id
-}
-
-resource "aws_vpc_security_group_egress_rule" "processor_to_bus" {
-  security_group_id            = local.bus_clients.processor
+  security_group_id            = each.value
   description                  = "Redis protocol to the change bus"
   ip_protocol                  = "tcp"
   from_port                    = local.port

@@ -590,10 +590,16 @@ describe('Terraform: subscriptions see every write, on every task', () => {
       subnet_ids: '${var.subnet_ids}',
       security_group_ids: ['${aws_security_group.cache.id}'],
     });
+    expect(m.locals.bus_clients).toEqual({ service: '${var.service_security_group_id}', processor: '${aws_security_group.processor.id}' });
     const ingress = m.resource.aws_vpc_security_group_ingress_rule!;
-    expect(Object.keys(ingress).sort()).toEqual(['from_processor', 'from_service']);
-    for (const rule of Object.values(ingress))
-      expect(rule).toMatchObject({ security_group_id: '${aws_security_group.cache.id}', from_port: '${local.port}', to_port: '${local.port}' });
+    expect(Object.keys(ingress)).toEqual(['from_clients']);
+    expect(ingress.from_clients).toMatchObject({
+      for_each: '${local.bus_clients}',
+      security_group_id: '${aws_security_group.cache.id}',
+      from_port: '${local.port}',
+      to_port: '${local.port}',
+      referenced_security_group_id: '${each.value}',
+    });
     expect(m.locals.bus_url).toBe('rediss://${aws_elasticache_serverless_cache.this.endpoint[0].address}:${local.port}');
     expect(root.module.ecs_service!.environment_variables).toContain('CHANGE_BUS_URL = module.changes[0].bus_url, CHANGE_FEED = "stream"');
     expect(root.module.changes).toMatchObject({ count: '${var.enable_subscriptions ? 1 : 0}', stream_arn: '${module.dynamodb_table.stream_arn}' });

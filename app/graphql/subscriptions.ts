@@ -69,6 +69,10 @@ export function attachSubscriptions(server: Server, deps: { core: Core; schema: 
     const found = resolver.resolve(req.method ?? 'GET', requestTarget(req.url ?? '/').path);
     if (found.kind === 'not-found' || found.kind === 'malformed') return refuse(socket, 'NOT_FOUND');
     if (found.kind !== 'operation' || !found.operation.websocket) return refuse(socket, 'METHOD_NOT_ALLOWED', { Allow: 'GET' });
+    // Checked here rather than left to ws, which answers a broken handshake with a text/html 400 of its own.
+    if (req.headers['sec-websocket-version'] !== '13' || !/^[+/0-9A-Za-z]{22}==$/.test(req.headers['sec-websocket-key'] ?? '')) {
+      return errorOnSocket(socket, new HttpError('VALIDATION_FAILED', 'Not a WebSocket handshake (RFC 6455, 4.1)', { 'Sec-WebSocket-Version': '13' }));
+    }
     if (config.corsOrigins.length > 0 || config.isProduction) {
       const origin = req.headers.origin;
       if (origin !== undefined && !isAllowedOrigin({ origins: config.corsOrigins }, origin)) return refuse(socket, 'FORBIDDEN');

@@ -176,6 +176,29 @@ describe('GraphQL subscriptions over WebSocket', () => {
     expect(JSON.stringify(errors[0])).toMatch(/At most 20 subscriptions per connection/);
   });
 
+  /** A raw upgrade request, as an attacker sends it: the answer's status line and body (`headers` replace the defaults). */
+  const upgradeAnswer = (base: string, path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: string; body: string }>((resolve) => {
+      const url = new URL(base);
+      const sent: Record<string, string> = {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        ...headers,
+      };
+      const socket = tcpConnect(Number(url.port), url.hostname, () =>
+        socket.end(
+          `GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\n${Object.entries(sent)
+            .map(([n, v]) => `${n}: ${v}\r\n`)
+            .join('')}\r\n`,
+        ),
+      );
+      let data = '';
+      socket.on('data', (chunk: Buffer) => (data += chunk.toString('latin1')));
+      socket.on('close', () => resolve({ status: data.split('\r\n')[0]!, body: data.split('\r\n\r\n')[1] ?? '' }));
+    });
+
   /** A raw upgrade request, as an attacker sends it: the answer's status line. */
   const upgrade = (base: string, path: string, headers: Record<string, string> = {}, method = 'GET') =>
     new Promise<string>((resolve) => {
@@ -248,4 +271,14 @@ describe('GraphQL subscriptions over WebSocket', () => {
     (socket as unknown as { _socket: { resume(): void } })._socket.resume();
     expect(await closed).toBe(1008);
   }, 60_000);
+
+  it("answers a broken WebSocket handshake with the catalogue's JSON 400, at the ALB and at the service, before any socket exists", async () => {
+    for (const base of [stack.alb.url, stack.service.url]) {
+      for (const headers of [{ 'Sec-WebSocket-Key': 'short' }, { 'Sec-WebSocket-Version': '12' }] as Record<string, string>[]) {
+        const answer = await upgradeAnswer(base, '/graphql', headers);
+        expect([base, headers, answer.status]).toEqual([base, headers, 'HTTP/1.1 400 Bad Request']);
+        expect(JSON.parse(answer.body)).toEqual({ error: 'Not a WebSocket handshake (RFC 6455, 4.1)', code: 'VALIDATION_FAILED' });
+      }
+    }
+  });
 });

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { HttpError } from '../wire/errors';
 import { errorOnSocket } from './socket-answer';
+import { requestTarget } from '../wire/operations';
 
 /**
  * Requests Node's HTTP parser rejects before any route sees them (a request
@@ -15,6 +16,10 @@ export function answerClientErrors(server: Server): void {
       return;
     }
     const refused = error.code === 'HPE_HEADER_OVERFLOW' ? new HttpError('HEADERS_TOO_LARGE') : new HttpError('VALIDATION_FAILED', 'Malformed HTTP request');
-    errorOnSocket(socket, refused, { omitBody: error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ' });
+    // The request line, where the parser still holds it: a HEAD answer has no body, and /graphql refuses in GraphQL's shape.
+    // The method is read on its own, as a request line may be longer than what is searched for the path.
+    const start = error.rawPacket?.subarray(0, 8192).toString('latin1') ?? '';
+    const target = /^[A-Z]+ (\S+)[ \r]/.exec(start)?.[1];
+    errorOnSocket(socket, refused, { omitBody: start.startsWith('HEAD '), graphql: target !== undefined && requestTarget(target).path === '/graphql' });
   });
 }

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { HttpError, toErrorResponse } from '../wire/errors';
+import { graphqlErrorBody, HttpError, toErrorResponse } from '../wire/errors';
 
 /**
  * A whole HTTP/1.1 answer written on a raw socket, which is then closed: where no ServerResponse exists (a request
@@ -20,8 +20,16 @@ export function answerOnSocket(
   socket.end(`${lines.join('\r\n')}\r\n\r\n${options.omitBody ? '' : body}`);
 }
 
-/** An error of the catalogue on a raw socket, in the JSON shape and with the headers every other answer of it has. */
-export function errorOnSocket(socket: Duplex, error: HttpError, options: { omitBody?: boolean; headers?: Readonly<Record<string, string>> } = {}): void {
+/**
+ * An error of the catalogue on a raw socket, in the JSON shape and with the headers every other answer of it has;
+ * `graphql`: in the GraphQL-over-HTTP shape, as every refusal of /graphql is.
+ */
+export function errorOnSocket(
+  socket: Duplex,
+  error: HttpError,
+  options: { omitBody?: boolean; graphql?: boolean; headers?: Readonly<Record<string, string>> } = {},
+): void {
   const answer = toErrorResponse(error);
-  answerOnSocket(socket, answer.status, { 'Content-Type': 'application/json', ...answer.headers, ...options.headers }, JSON.stringify(answer.body), options);
+  const body = JSON.stringify(options.graphql ? graphqlErrorBody(answer.body) : answer.body);
+  answerOnSocket(socket, answer.status, { 'Content-Type': 'application/json', ...answer.headers, ...options.headers }, body, options);
 }
